@@ -1,0 +1,1 @@
+"""Prefect flows of Wirehouse and the `wirehouse` command line."""

@@ -1,0 +1,167 @@
+"""The `wirehouse` command line: run the pipeline locally, query the warehouse, list named queries.
+
+Runs go through the same Prefect flow the deployments use, so a local run shows up in the Prefect UI too.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+app = typer.Typer(
+    name="wirehouse",
+    help="Clean, structured, de-duplicated news in DuckDB, orchestrated by Prefect.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+DbOption = Annotated[str, typer.Option("--db", help="The DuckDB warehouse file.")]
+
+
+@app.command()
+def run(
+    sources: Annotated[list[str] | None, typer.Argument(
+        help="Folders, files, globs or sources files (.toml). Default: the bundled seeds/sources.toml.")] = None,
+    db: DbOption = "warehouse/wirehouse.duckdb",
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch.")] = 50,
+    limit: Annotated[int | None, typer.Option(min=0, help="Read at most this many items.")] = None,
+    threshold: Annotated[float, typer.Option(min=0.01, max=1.0,
+                                             help="Near-duplicate similarity threshold.")] = 0.8,
+    refresh: Annotated[bool, typer.Option(help="Re-process documents already in the warehouse.")] = False,
+) -> None:
+    """Run the news pipeline once and print what it did."""
+    from flows.news import news_pipeline
+
+    summary = news_pipeline(sources=sources or None, warehouse_path=db, batch_size=batch_size,
+                            near_duplicate_threshold=threshold, limit=limit, refresh=refresh)
+    print_summary(summary)
+    if summary.get("status") != "completed":
+        raise typer.Exit(1)
+
+
+def describe_article(line: dict[str, Any]) -> str:
+    """One line per article: title, then where and when it was published, by whom, and what was found."""
+    where = ", ".join(filter(None, [line["site"], line["published_at"],
+                                    "by " + " and ".join(line["authors"]) if line["authors"] else None]))
+    found = f"{line['words']} words, {line['entities']} entities, {line['quotes']} quotes"
+    copy = "; a copy of an article already kept" if line["duplicate"] else ""
+    return f"{line['title'] or '(untitled)'} — {where}; {found}{copy}"
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    """Counts per step, rejects by reason and the articles landed, as tables."""
+    steps = Table(title="Steps", show_header=True)
+    steps.add_column("step")
+    steps.add_column("count", justify="right")
+    for name, count in summary["steps"].items():
+        steps.add_row(name, str(count))
+    console.print(steps)
+    if summary["rejects"]:
+        rejects = Table(title="Rejects (see: wirehouse query rejects)")
+        rejects.add_column("stage/reason")
+        rejects.add_column("count", justify="right")
+        for reason, count in sorted(summary["rejects"].items()):
+            rejects.add_row(reason, str(count))
+        console.print(rejects)
+    if summary["articles"]:
+        console.print("[bold]Articles landed[/bold]")
+        for line in summary["articles"]:
+            console.print(" • " + escape(describe_article(line)), highlight=False, soft_wrap=True)
+    else:
+        console.print("No new articles (everything was already in the warehouse, or rejected).")
+    console.print(f"Run {summary['run_id']}: {summary['status']} → {summary['warehouse']}")
+
+
+@app.command()
+def query(
+    sql_or_name: Annotated[str, typer.Argument(help="SQL, or the name of a query in warehouse/queries/.")],
+    db: DbOption = "warehouse/wirehouse.duckdb",
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="Bind a named query parameter: -p since=2024-10-01 (repeatable).")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    max_width: Annotated[int, typer.Option(help="Cut cells longer than this in table output.")] = 80,
+) -> None:
+    """Run SQL or a named query against the warehouse, read-only, and print the rows."""
+    import warehouse
+
+    params = dict(item.split("=", 1) for item in (param or []) if "=" in item)
+    try:
+        con = warehouse.connect(db, read_only=True, wait_seconds=10)
+    except (FileNotFoundError, warehouse.WarehouseLocked) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    try:
+        columns, rows = warehouse.run_query(con, sql_or_name, params or None)
+    except Exception as error:  # show DuckDB's own message (syntax, unknown table) without a traceback
+        console.print(f"[red]{type(error).__name__}: {error}[/red]")
+        raise typer.Exit(2) from error
+    finally:
+        con.close()
+    print_rows(columns, rows, output, max_width)
+
+
+def print_rows(columns: list[str], rows: list[tuple], output: str, max_width: int) -> None:
+    if output == "json":
+        json.dump([dict(zip(columns, row, strict=True)) for row in rows], sys.stdout, default=_plain,
+                  ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif output == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows([[_plain(value) for value in row] for row in rows])
+    else:
+        table = Table(show_lines=False)
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(_cell(value, max_width) for value in row))
+        console.print(table)
+        console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def _cell(value: Any, max_width: int) -> str:
+    text = "" if value is None else str(_plain(value))
+    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+@app.command()
+def queries() -> None:
+    """List the named queries (files in warehouse/queries/)."""
+    import warehouse
+
+    table = Table(title="Named queries: wirehouse query NAME")
+    table.add_column("name")
+    table.add_column("what it shows")
+    for name, description in sorted(warehouse.list_queries().items()):
+        table.add_row(name, description)
+    console.print(table)
+
+
+def main() -> None:
+    # The temporary Prefect server of a local run has nobody to report usage to; its telemetry job also
+    # races the run for the server's SQLite file and logs a harmless but alarming "database is locked".
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""Duplicate detection for a batch of articles, against itself and against the warehouse.
+
+Exact copies share a normalised-text hash; near copies are found through MinHash LSH bands (the warehouse
+searches its own `fingerprints` table) and confirmed by real Jaccard or containment over word shingles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from tasks.dedupe.exact import text_hash
+from tasks.dedupe.minhash import band_hashes, containment, jaccard, shingles_of_tokens, signature, tokens
+from tasks.records import Article, Duplicate
+from tasks.settings import Settings
+
+__all__ = ["DedupeIndex", "DedupeResult", "dedupe_articles", "version_key", "LEAD_BANDS", "LEAD_WORDS"]
+
+# A truncated copy keeps the opening paragraphs but shares few whole-text bands with its original (Jaccard
+# of a copy cut to a third is ~0.33), so the first words get bands of their own. They are stored with
+# negative band numbers (-1 .. -LEAD_BANDS) so they never collide with the whole-text bands 0 .. bands-1.
+LEAD_WORDS = 60
+LEAD_BANDS = 8
+# Containment is only trusted when the contained text is long enough to be a copy rather than a stock
+# phrase: ~25 words of running text.
+MIN_CONTAINED_SHINGLES = 20
+
+
+class DedupeIndex(Protocol):
+    """What dedupe needs from the warehouse (implemented by `warehouse.WarehouseIndex`)."""
+
+    def articles_by_text_hash(self, hashes: list[str]) -> dict[str, str]:
+        """text_sha256 -> article_id of a canonical stored article with that text."""
+        ...
+
+    def band_matches(self, rows: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+        """(band, hash) -> ids of canonical stored articles that have that band hash."""
+        ...
+
+    def texts(self, article_ids: list[str]) -> dict[str, str]:
+        """article_id -> text, for the given ids that are stored."""
+        ...
+
+    def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None]]:
+        """article_id -> (version key, published_at), for the given ids that are stored."""
+        ...
+
+
+@dataclass(frozen=True)
+class DedupeResult:
+    """Duplicates found in (or caused by) the batch, and the LSH band rows of every new article."""
+
+    duplicates: list[Duplicate]
+    fingerprints: list[tuple[str, int, int]]  # (article_id, band, hash)
+
+
+def version_key(article: Article) -> str:
+    """The key under which versions of one page are grouped (same expression as the warehouse views)."""
+    return article.canonical_url or article.url or article.article_id
+
+
+@dataclass(slots=True)
+class _Features:
+    """What comparisons need about one article, stored or new."""
+
+    article_id: str
+    version_key: str
+    published_at: datetime | None
+    text_hashes: frozenset[str]
+    shingles: set[str]
+    order: tuple[int, int]  # (0 stored | 1 batch, position in batch): the tie-break for canonical choice
+
+
+def _as_utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    # A naive time is taken as UTC, the same reading the warehouse gives it when loading.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _canonical_order(features: _Features) -> tuple[bool, datetime, tuple[int, int]]:
+    # Earliest published first; unknown dates last; ties go to the stored article, then the earlier in batch.
+    published = features.published_at or datetime.max.replace(tzinfo=UTC)
+    return (features.published_at is None, published, features.order)
+
+
+def _compare(first: _Features, second: _Features, threshold: float) -> tuple[str, float] | None:
+    """(kind, similarity) when one article copies the other, else None."""
+    if first.text_hashes & second.text_hashes:
+        return "exact", 1.0
+    similarity = jaccard(first.shingles, second.shingles)
+    if similarity >= threshold:
+        return "near", similarity
+    part, whole = sorted((first.shingles, second.shingles), key=len)
+    if len(part) >= MIN_CONTAINED_SHINGLES:
+        contained = containment(part, whole)
+        if contained >= threshold:
+            return "near", contained
+    return None
+
+
+def _band_rows(words: list[str], settings: Settings) -> list[tuple[int, int]]:
+    whole = shingles_of_tokens(words, settings.shingle_size)
+    if not whole:
+        # An empty text would share every band with every other empty text.
+        return []
+    rows = list(enumerate(band_hashes(signature(whole, settings.num_permutations), settings.bands)))
+    lead = shingles_of_tokens(words[:LEAD_WORDS], settings.shingle_size)
+    lead_signature = signature(lead, LEAD_BANDS * settings.rows_per_band, seed=2)
+    rows.extend((-1 - band, value) for band, value in enumerate(band_hashes(lead_signature, LEAD_BANDS)))
+    return rows
+
+
+class _Groups:
+    """Union-find over article ids; each new article joins at most one existing group."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        root = item
+        while self._parent.get(root, root) != root:
+            root = self._parent[root]
+        self._parent[item] = root
+        return root
+
+    def join(self, item: str, other: str) -> None:
+        self._parent[self.find(item)] = self.find(other)
+
+    def members(self, items: Iterable[str]) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = {}
+        for item in items:
+            groups.setdefault(self.find(item), []).append(item)
+        return groups
+
+
+def dedupe_articles(articles: list[Article], settings: Settings, index: DedupeIndex) -> DedupeResult:
+    """Mark each article that copies an earlier-published one, in this batch or in the warehouse."""
+    threshold = settings.near_duplicate_threshold
+    unique: dict[str, Article] = {}
+    for article in articles:
+        unique.setdefault(article.article_id, article)
+    # An article already stored was deduplicated when it was loaded: re-running a batch changes nothing.
+    stored = index.article_versions(list(unique))
+    fresh = [article for article_id, article in unique.items() if article_id not in stored]
+    if not fresh:
+        return DedupeResult(duplicates=[], fingerprints=[])
+
+    features: dict[str, _Features] = {}
+    band_rows: dict[str, list[tuple[int, int]]] = {}
+    for position, article in enumerate(fresh):
+        words = tokens(article.text)
+        features[article.article_id] = _Features(
+            article_id=article.article_id,
+            version_key=version_key(article),
+            published_at=_as_utc(article.published_at),
+            # The extractor's hash is what the warehouse stores; ours also catches copies it hashed apart.
+            text_hashes=frozenset({article.text_sha256, text_hash(article.text)}),
+            shingles=shingles_of_tokens(words, settings.shingle_size),
+            order=(1, position),
+        )
+        band_rows[article.article_id] = _band_rows(words, settings)
+
+    # One round trip per kind of question, for the whole batch: candidate search happens in the warehouse.
+    all_hashes = sorted({value for item in features.values() for value in item.text_hashes})
+    stored_by_hash = index.articles_by_text_hash(all_hashes)
+    all_rows = sorted({row for rows in band_rows.values() for row in rows})
+    stored_by_band = index.band_matches(all_rows)
+    stored_ids = sorted(set(stored_by_hash.values()) | {i for ids in stored_by_band.values() for i in ids})
+    stored_ids = [article_id for article_id in stored_ids if article_id not in features]
+    stored_texts = index.texts(stored_ids)
+    stored_versions = index.article_versions(stored_ids)
+    for article_id in stored_ids:
+        if article_id not in stored_texts or article_id not in stored_versions:
+            continue
+        text = stored_texts[article_id]
+        key, published = stored_versions[article_id]
+        hashes = {value for value, owner in stored_by_hash.items() if owner == article_id}
+        features[article_id] = _Features(
+            article_id=article_id,
+            version_key=key,
+            published_at=_as_utc(published),
+            text_hashes=frozenset(hashes | {text_hash(text)}),
+            shingles=shingles_of_tokens(tokens(text), settings.shingle_size),
+            order=(0, 0),
+        )
+
+    groups = _Groups()
+    stored_lookup = _Lookup(by_hash=stored_by_hash, by_band=stored_by_band)
+    batch_lookup = _Lookup(by_hash={}, by_band={})
+    for article in fresh:
+        current = features[article.article_id]
+        rows = band_rows[article.article_id]
+        candidates = stored_lookup.find(current.text_hashes, rows) | batch_lookup.find(
+            current.text_hashes, rows
+        )
+        match = _best_match(current, candidates, features, threshold)
+        if match is not None:
+            groups.join(article.article_id, match)
+        # Added after the search so an article is only ever matched against earlier ones.
+        batch_lookup.add(article.article_id, current.text_hashes, rows)
+
+    duplicates = _duplicates_of_groups(groups.members(features), features, threshold)
+    fingerprints = [
+        (article.article_id, band, value)
+        for article in fresh
+        for band, value in band_rows[article.article_id]
+    ]
+    return DedupeResult(duplicates=duplicates, fingerprints=fingerprints)
+
+
+@dataclass(slots=True)
+class _Lookup:
+    """Where to find articles by text hash and by band: one for the warehouse, one for the batch so far."""
+
+    by_hash: dict[str, str]
+    by_band: dict[tuple[int, int], list[str]]
+
+    def find(self, hashes: Iterable[str], rows: Iterable[tuple[int, int]]) -> set[str]:
+        found = {self.by_hash[value] for value in hashes if value in self.by_hash}
+        for row in rows:
+            found.update(self.by_band.get(row, ()))
+        return found
+
+    def add(self, article_id: str, hashes: Iterable[str], rows: Iterable[tuple[int, int]]) -> None:
+        for value in hashes:
+            self.by_hash.setdefault(value, article_id)
+        for row in rows:
+            self.by_band.setdefault(row, []).append(article_id)
+
+
+def _best_match(
+    current: _Features, candidates: set[str], features: dict[str, _Features], threshold: float
+) -> str | None:
+    """The candidate `current` copies most closely: exact, then most similar, then stored, then earliest."""
+    best: tuple[tuple[bool, float, int, int], str] | None = None
+    for candidate_id in candidates:
+        other = features.get(candidate_id)
+        # Versions of one page (same canonical URL) are not copies of each other: articles_latest picks one.
+        if (
+            other is None
+            or other.article_id == current.article_id
+            or other.version_key == current.version_key
+        ):
+            continue
+        verdict = _compare(current, other, threshold)
+        if verdict is None:
+            continue
+        kind, similarity = verdict
+        rank = (kind == "exact", similarity, -other.order[0], -other.order[1])
+        if best is None or rank > best[0]:
+            best = (rank, candidate_id)
+    return None if best is None else best[1]
+
+
+def _duplicates_of_groups(
+    groups: dict[str, list[str]], features: dict[str, _Features], threshold: float
+) -> list[Duplicate]:
+    """Point every member of a group at its earliest-published member, the canonical one."""
+    found: list[tuple[tuple[int, int], Duplicate]] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        ordered = sorted(members, key=lambda member_id: _canonical_order(features[member_id]))
+        canonical = features[ordered[0]]
+        for member_id in ordered[1:]:
+            member = features[member_id]
+            verdict = _compare(member, canonical, threshold)
+            if verdict is None:
+                # Joined through a chain of copies (A~B, B~C): keep the measured similarity to the canonical.
+                part, whole = sorted((member.shingles, canonical.shingles), key=len)
+                verdict = "near", max(jaccard(member.shingles, canonical.shingles), containment(part, whole))
+            kind, similarity = verdict
+            # A stored article in a group whose canonical is new (an earlier-published original arriving after
+            # its copy) becomes a duplicate itself; the warehouse re-points whatever pointed at it.
+            found.append(
+                (member.order, Duplicate(member_id, canonical.article_id, kind, round(similarity, 6)))
+            )
+    return [duplicate for _, duplicate in sorted(found, key=lambda item: item[0])]

@@ -1,0 +1,83 @@
+"""Extract: metadata, entities, quotes, dates and amounts from a cleaned document, as one `Article`.
+
+`extract_articles` runs every extractor over a batch; each extractor lives in its own module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from tasks.dedupe.exact import text_hash
+from tasks.extract.amounts import find_amounts
+from tasks.extract.dates import find_dates
+from tasks.extract.entities import find_entities
+from tasks.extract.language import detect_language
+from tasks.extract.metadata import resolve_metadata
+from tasks.extract.quotes import find_quotes
+from tasks.records import Article, CleanDocument, Reject
+from tasks.settings import Settings
+
+_WORD = re.compile(r"\w+")
+
+
+def article_id_for(key: str, text_sha256: str) -> str:
+    """One id per article version: the same text under the same key is the same article."""
+    return hashlib.sha256(f"{key}\x00{text_sha256}".encode()).hexdigest()[:32]
+
+
+def extract_article(doc: CleanDocument, settings: Settings) -> Article:
+    """Run every extractor over one cleaned document."""
+    text = doc.text
+    meta = resolve_metadata(doc, default_timezone=settings.default_timezone)
+    entities, mentions = find_entities(text)
+    language = meta.language or detect_language(text)
+    text_sha256 = text_hash(text)
+    key = meta.canonical_url or doc.url or doc.location or doc.doc_id
+    evidence = dict(meta.evidence)
+    if not meta.language and language:
+        evidence["language"] = "detected (py3langid)"
+    return Article(
+        article_id=article_id_for(key, text_sha256),
+        doc_id=doc.doc_id,
+        source=doc.source,
+        url=doc.url,
+        canonical_url=meta.canonical_url,
+        site=meta.site,
+        title=meta.title,
+        subtitle=meta.subtitle,
+        authors=meta.authors,
+        published_at=meta.published_at,
+        updated_at=meta.updated_at,
+        language=language,
+        image_url=meta.image_url,
+        image_caption=meta.image_caption,
+        text=text,
+        word_count=len(_WORD.findall(text)),
+        text_sha256=text_sha256,
+        entities=tuple(entities),
+        quotes=tuple(find_quotes(text, mentions)),
+        dates=tuple(find_dates(text, meta.published_at)),
+        amounts=tuple(find_amounts(text)),
+        links=doc.links,
+        evidence=evidence,
+    )
+
+
+def extract_articles(docs: list[CleanDocument], settings: Settings) -> tuple[list[Article], list[Reject]]:
+    """Extract a batch; an extractor failure costs that one document, recorded as a reject."""
+    articles: list[Article] = []
+    rejects: list[Reject] = []
+    for doc in docs:
+        try:
+            articles.append(extract_article(doc, settings))
+        except Exception as error:  # an extractor bug must cost one item, not the run
+            rejects.append(
+                Reject(
+                    doc.location or doc.source,
+                    "extract",
+                    "extractor_error",
+                    f"{type(error).__name__}: {error}",
+                )
+            )
+    return articles, rejects

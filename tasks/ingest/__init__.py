@@ -1,0 +1,1 @@
+"""Ingest: turn the sources a user names into raw documents, keeping the bytes as read."""

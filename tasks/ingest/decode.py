@@ -1,0 +1,121 @@
+"""Bytes to text: byte-order marks, declared charsets, detection, mojibake repair, content sniffing.
+
+Shared by every source kind, so a saved file and a fetched page are decoded the same way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import charset_normalizer
+import ftfy
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">, in the first 4 KB
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
+                         re.IGNORECASE | re.DOTALL)
+# Magic numbers of formats that are surely not text (images, archives, documents, executables).
+_BINARY_MAGIC = (
+    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF", b"MZ", b"\x1f\x8b",
+    b"BM", b"RIFF", b"OggS", b"fLaC", b"ID3", b"\x00\x00\x01\x00", b"7z\xbc\xaf", b"Rar!",
+)
+
+
+class DecodeError(ValueError):
+    """Raised when bytes cannot be read as text; `reason` is a stable reject code."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    text: str
+    charset: str
+    content_type: str  # text/html or text/plain
+
+
+def looks_binary(raw: bytes) -> bool:
+    """True for known binary formats and for bytes with many control characters."""
+    if raw.startswith(_BINARY_MAGIC):
+        return True
+    sample = raw[:8192]
+    if not sample:
+        return False
+    if any(sample.startswith(bom) for bom, _ in _BOMS):
+        return False  # UTF-16/32 text has NULs by design
+    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    return controls / len(sample) > 0.05
+
+
+def sniff_content_type(raw: bytes, declared: str | None) -> str:
+    """HTML if the bytes start like HTML, else what the name or header said, else plain text."""
+    head = raw[:2048].lstrip(b"\xef\xbb\xbf")
+    if _HTML_START.match(head):
+        return "text/html"
+    if declared in ("text/html", "application/xhtml+xml"):
+        return "text/html"
+    return "text/plain"
+
+
+def _declared_charset(raw: bytes, header_charset: str | None) -> str | None:
+    for candidate in (header_charset, _meta_charset(raw)):
+        if not candidate:
+            continue
+        try:
+            return codecs.lookup(candidate).name
+        except LookupError:
+            continue
+    return None
+
+
+def _meta_charset(raw: bytes) -> str | None:
+    match = _META_CHARSET.search(raw[:4096])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def decode_bytes(raw: bytes, *, declared_type: str | None = None, header_charset: str | None = None) -> DecodedText:
+    """Decode with BOM, then the declared charset, then detection; repair mojibake with ftfy."""
+    if not raw.strip():
+        raise DecodeError("empty", "the item is empty or holds only whitespace")
+    if looks_binary(raw):
+        raise DecodeError("binary", "the item is binary data, not text or HTML")
+    content_type = sniff_content_type(raw, declared_type)
+
+    text: str | None = None
+    charset: str | None = None
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            text, charset = raw.decode(name, errors="replace"), name
+            break
+    if text is None:
+        declared = _declared_charset(raw, header_charset)
+        # A declared charset is trusted only if the bytes decode cleanly with it: pages often lie.
+        for name in filter(None, (declared, "utf-8")):
+            try:
+                text, charset = raw.decode(name), name
+                break
+            except (UnicodeDecodeError, LookupError):
+                continue
+    if text is None:
+        best = charset_normalizer.from_bytes(raw[:200_000]).best()
+        if best is None:
+            raise DecodeError("bad_encoding", "no character encoding decodes this item")
+        charset = best.encoding
+        text = raw.decode(charset, errors="replace")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    # ftfy repairs UTF-8 read as Latin-1 ("Ã©"); check cheaply first since it is slow on long text.
+    if "Ã" in text or "â€" in text:
+        text = ftfy.fix_encoding(text)
+    return DecodedText(text=text, charset=charset or "utf-8", content_type=content_type)

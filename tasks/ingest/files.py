@@ -1,0 +1,181 @@
+"""Local sources: folders (recursive), single files and globs of saved articles (.txt, .html, .htm, .gz).
+
+Discovery yields `SourceItem`s; reading turns one into a `RawDocument` or a `Reject` with a reason code.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tasks.ingest.decode import DecodeError, decode_bytes
+from tasks.records import RawDocument, Reject, SourceItem
+
+ARTICLE_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html", ".xhtml": "text/html"}
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass(slots=True)
+class Discovery:
+    """What a walk over the sources found: items to read, rejects, and files passed over (not articles)."""
+
+    items: list[SourceItem] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def article_type(path: Path) -> str | None:
+    """The content type a file name promises (`.gz` looks at the inner suffix), or None if not an article."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return ARTICLE_SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def discover_files(sources: Iterable[str], *, base: Path | None = None) -> Discovery:
+    """Expand folders, globs and files into items, in a stable (sorted) order, each file once."""
+    found = Discovery()
+    seen: set[str] = set()
+    base = base or Path.cwd()
+    for source in sources:
+        for path, named_explicitly in _expand(source, base, found):
+            key = str(path)
+            if key in seen:
+                continue
+            seen.add(key)
+            if article_type(path) is None:
+                if named_explicitly:
+                    found.rejects.append(Reject(source, "ingest", "unsupported_type",
+                                                f"{path.name}: not a .txt, .html, .htm or .gz of them"))
+                else:
+                    found.skipped.append(key)
+                continue
+            found.items.append(SourceItem(source=source, location=key, kind="file"))
+    return found
+
+
+def _expand(source: str, base: Path, found: Discovery) -> Iterator[tuple[Path, bool]]:
+    path = Path(source).expanduser()
+    if not path.is_absolute():
+        path = base / path
+    if _GLOB_CHARS & set(source):
+        matches = sorted(glob.glob(str(path), recursive=True))
+        if not matches:
+            found.rejects.append(Reject(source, "ingest", "not_found", f"no file matches the pattern {source!r}"))
+        for match in matches:
+            match_path = Path(match)
+            if match_path.is_dir():
+                yield from ((p, False) for p in _walk(match_path, source, found))
+            elif match_path.is_file():
+                yield match_path.resolve(), False
+        return
+    if path.is_dir():
+        yield from ((p, False) for p in _walk(path, source, found))
+    elif path.is_file():
+        yield path.resolve(), True
+    elif path.is_symlink():
+        found.rejects.append(Reject(source, "ingest", "broken_link", f"{source} is a link to nothing"))
+    else:
+        found.rejects.append(Reject(source, "ingest", "not_found",
+                                    f"{source} does not exist (looked in {path.parent})"))
+
+
+def _walk(folder: Path, source: str, found: Discovery) -> Iterator[Path]:
+    """Files below a folder, sorted, hidden entries skipped, each real directory visited once (no link loops)."""
+    visited: set[tuple[int, int]] = set()
+
+    def on_error(error: OSError) -> None:
+        found.rejects.append(Reject(source, "ingest", "unreadable", f"cannot list {error.filename}: {error.strerror}"))
+
+    for root, dirs, files in os.walk(folder, followlinks=True, onerror=on_error):
+        try:
+            stat = os.stat(root)
+        except OSError:
+            continue
+        if (stat.st_dev, stat.st_ino) in visited:
+            dirs[:] = []
+            continue
+        visited.add((stat.st_dev, stat.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            if not path.exists():
+                found.rejects.append(Reject(source, "ingest", "broken_link", f"{path} is a link to nothing"))
+                continue
+            yield path.resolve()
+
+
+def document_id(location: str, raw_sha256: str) -> str:
+    """Stable id of one version of one item: the same bytes at the same place give the same id."""
+    return hashlib.sha256(f"{location}\x00{raw_sha256}".encode()).hexdigest()[:32]
+
+
+def read_file(item: SourceItem, *, max_bytes: int, now: datetime | None = None) -> RawDocument | Reject:
+    """Read one file's bytes (gunzipped when .gz, capped at `max_bytes`) and decode them."""
+    path = Path(item.location)
+    declared = article_type(path) or "text/plain"
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return _reject(item, "too_large", f"{size:,} bytes is over the {max_bytes:,}-byte limit")
+        with path.open("rb") as handle:
+            raw_on_disk = handle.read(max_bytes + 1)
+    except PermissionError:
+        return _reject(item, "unreadable", f"permission denied reading {path}")
+    except OSError as error:
+        return _reject(item, "unreadable", f"cannot read {path}: {error.strerror or error}")
+
+    raw = raw_on_disk
+    if path.suffix.lower() == ".gz":
+        try:
+            raw = _gunzip(raw_on_disk, max_bytes)
+        except _TooLarge:
+            return _reject(item, "too_large", f"unpacks to over {max_bytes:,} bytes (a gzip bomb?)")
+        except (OSError, EOFError, zlib.error) as error:
+            return _reject(item, "bad_gzip", f"not a readable gzip file: {error}")
+    try:
+        decoded = decode_bytes(raw, declared_type=declared)
+    except DecodeError as error:
+        return _reject(item, error.reason, str(error))
+
+    raw_sha256 = hashlib.sha256(raw_on_disk).hexdigest()
+    return RawDocument(
+        doc_id=document_id(item.location, raw_sha256),
+        source=item.source,
+        location=item.location,
+        url=None,
+        fetched_at=now or datetime.now(UTC),
+        content_type=decoded.content_type,
+        charset=decoded.charset,
+        raw=raw_on_disk,
+        raw_sha256=raw_sha256,
+        text=decoded.text,
+    )
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _gunzip(data: bytes, max_bytes: int) -> bytes:
+    """Decompress with a cap on the output, so a small bomb cannot fill memory."""
+    decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+    out = decompressor.decompress(data, max_bytes + 1)
+    if len(out) > max_bytes or decompressor.unconsumed_tail:
+        raise _TooLarge
+    if not decompressor.eof:
+        raise EOFError("the gzip stream ends early (truncated file)")
+    return out
+
+
+def _reject(item: SourceItem, reason: str, message: str) -> Reject:
+    return Reject(item.location, "ingest", reason, message)
+

@@ -1,0 +1,28 @@
+"""Run settings: flow parameters become one `Settings` object that every step receives.
+
+Steps never read the environment or globals; what they may vary on arrives here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a step may vary on, with the defaults a first run should use."""
+
+    batch_size: int = 50
+    limit: int | None = None
+    # Near-duplicate search: MinHash over word shingles, LSH bands of `rows_per_band` rows each.
+    shingle_size: int = 5
+    num_permutations: int = 128
+    bands: int = 32
+    near_duplicate_threshold: float = 0.8
+    # Used when a time has a zone abbreviation (or none) and the page gives no evidence for its zone.
+    default_timezone: str = "UTC"
+    max_document_bytes: int = 20_000_000
+
+    @property
+    def rows_per_band(self) -> int:
+        return self.num_permutations // self.bands

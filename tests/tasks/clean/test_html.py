@@ -1,0 +1,306 @@
+"""Tests for tasks/clean/html.py: article text, dropped boilerplate, links and metadata candidates.
+
+Pages under tests/tasks/clean/pages/ were written for these tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.clean.html import clean_html
+from tasks.records import CleanDocument, RawDocument
+
+PAGES = Path(__file__).parent / "pages"
+
+
+def raw_document(html: str, url: str | None = "https://ledger.example/news/bridge-reopens") -> RawDocument:
+    raw = html.encode("utf-8", "surrogatepass")
+    return RawDocument(
+        doc_id="doc-1",
+        source="test",
+        location="test.html",
+        url=url,
+        fetched_at=datetime(2024, 3, 5, 12, 0, tzinfo=UTC),
+        content_type="text/html",
+        charset="utf-8",
+        raw=raw,
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        text=html,
+    )
+
+
+def clean_page(name: str, url: str | None = "https://ledger.example/news/bridge-reopens") -> CleanDocument:
+    return clean_html(raw_document((PAGES / f"{name}.html").read_text(encoding="utf-8"), url))
+
+
+def values(doc: CleanDocument, field_name: str) -> list[tuple[str, str]]:
+    return [
+        (candidate.value, candidate.evidence) for candidate in doc.candidates if candidate.field == field_name
+    ]
+
+
+def reasons(doc: CleanDocument) -> dict[str, str]:
+    return {segment.text: segment.reason for segment in doc.removed}
+
+
+def test_news_article_keeps_body_paragraphs_in_order():
+    doc = clean_page("news_article")
+    assert doc.paragraphs == (
+        "The harbour bridge reopened to traffic on Tuesday morning, six weeks after engineers closed it to "
+        "replace corroded cables.",
+        "City officials said the repairs cost 4.2 million pounds, slightly less than the council had "
+        "budgeted in January.",
+        "Queues on the first morning",
+        "Drivers queued for twenty minutes at the northern approach, but traffic was flowing normally by "
+        "nine o'clock, according to the transport office.",
+        "The council has promised a full inspection of the eastern span next spring.",
+    )
+
+
+def test_news_article_records_each_piece_of_furniture_with_its_reason():
+    removed = reasons(clean_page("news_article"))
+    assert removed["The Northern Ledger News Sport Opinion"] == "header"
+    assert removed[
+        "We use cookies to improve your experience. By continuing you accept our use of cookies."
+    ] == ("cookie-banner")
+    assert removed["Harbour bridge reopens after repairs"] == "title"
+    assert removed["By Priya Natarajan"] == "byline"
+    assert removed["5 March 2024"] == "byline"
+    assert removed["Share on Facebook Tweet"] == "share"
+    assert removed["Advertisement"] == "ad"
+    assert removed["© 2024 The Northern Ledger. All rights reserved. Privacy"] == "footer"
+    assert [reason for text, reason in removed.items() if text.startswith("3 comments")] == ["comments"]
+    assert [reason for text, reason in removed.items() if text.startswith("Related articles")] == [
+        "related-links"
+    ]
+
+
+def test_script_and_style_text_is_never_recorded():
+    doc = clean_page("news_article")
+    assert not any("tracking" in segment.text or "color: red" in segment.text for segment in doc.removed)
+    assert "tracking" not in doc.text
+
+
+def test_news_article_related_list_becomes_related_links_resolved_against_the_page_url():
+    doc = clean_page("news_article")
+    related = [(link.url, link.anchor) for link in doc.links if link.kind == "related"]
+    assert related == [
+        (
+            "https://ledger.example/news/ferry-timetable-changes",
+            "Ferry timetable changes for the summer season",
+        ),
+        ("https://ledger.example/news/council-budget-approved", "Council budget approved after long debate"),
+    ]
+    inline = [(link.url, link.anchor) for link in doc.links if link.kind == "inline"]
+    assert inline == [("https://ledger.example/transport", "transport office")]
+
+
+def test_news_article_candidates_come_most_trusted_first():
+    doc = clean_page("news_article")
+    assert values(doc, "title") == [
+        ("Harbour bridge reopens after repairs", "json-ld"),
+        ("Harbour bridge reopens after six weeks of repairs", "og"),
+        ("Harbour bridge reopens after repairs | The Northern Ledger", "title-tag"),
+        ("Harbour bridge reopens after repairs", "h1"),
+    ]
+    assert values(doc, "author")[:3] == [
+        ("Priya Natarajan", "json-ld"),
+        ("Tom Okafor", "json-ld"),
+        ("Priya Natarajan", "meta:author"),
+    ]
+    assert ("Priya Natarajan", "byline") in values(doc, "author")
+    assert values(doc, "published") == [
+        ("2024-03-05T08:30:00Z", "json-ld"),
+        ("2024-03-05T08:30:00+00:00", "og"),
+        ("2024-03-05T08:30:00Z", "time-tag"),
+    ]
+    assert values(doc, "updated") == [("2024-03-05T10:00:00Z", "json-ld")]
+    assert values(doc, "site_name") == [("The Northern Ledger", "json-ld"), ("The Northern Ledger", "og")]
+    assert values(doc, "subtitle") == [
+        ("Six weeks of work on the cables are over.", "json-ld"),
+        ("The crossing was closed for six weeks.", "meta:description"),
+    ]
+    assert values(doc, "image_url") == [
+        ("https://ledger.example/img/bridge-large.jpg", "json-ld"),
+        ("https://ledger.example/img/bridge.jpg", "og"),
+    ]
+    assert values(doc, "canonical_url") == [
+        ("https://ledger.example/news/bridge-reopens", "og"),
+        ("https://ledger.example/news/bridge-reopens", "link-canonical"),
+    ]
+    assert values(doc, "language") == [("en-GB", "json-ld"), ("en-GB", "html-lang")]
+    assert values(doc, "section") == [("Local", "og")]
+    assert values(doc, "tag") == [("transport", "json-ld"), ("harbour", "json-ld")]
+    assert doc.first("title").value == "Harbour bridge reopens after repairs"
+
+
+def test_blog_post_splits_br_separated_text_and_drops_the_post_title():
+    doc = clean_page("blog_br")
+    assert doc.paragraphs == (
+        "The first frost arrived last night, two weeks earlier than last year.",
+        "I had covered the dahlias on Sunday, so they survived, but the courgettes are finished for the "
+        "season.",
+        "Tomorrow I will lift the last potatoes and store them in the shed.",
+    )
+    removed = reasons(doc)
+    assert removed["First frost"] == "title"
+    assert removed["Posted by Ada at 07:12 | frost, garden"] == "byline"
+    assert (
+        removed["Archive October 2023 September 2023 About me Gardener, baker, occasional writer."] == "aside"
+    )
+    assert values(doc, "author") == [("Ada Greenwood", "json-ld")]
+    assert values(doc, "published") == [("2023-11-02", "json-ld")]
+
+
+def test_div_only_site_keeps_text_held_directly_in_divs():
+    doc = clean_page("div_only")
+    assert doc.paragraphs == (
+        "The village fete raised more than three thousand pounds for the new roof of the community hall "
+        "this year.",
+        "Volunteers ran eighteen stalls, and the tombola alone brought in four hundred pounds, a record for "
+        "the event.",
+        "Next year's fete will take place on the first Saturday of July, weather permitting.",
+    )
+    assert reasons(doc) == {
+        "Home Events Contact": "nav",
+        "Village Hall Committee, 1 Church Lane. Registered charity.": "footer",
+    }
+
+
+def test_figure_caption_becomes_a_candidate_with_its_credit_not_body_text():
+    doc = clean_page("figure")
+    assert doc.paragraphs == (
+        "Biologists have described a new species of tree frog from the cloud forests of northern Peru, the "
+        "team announced on Monday.",
+        "The animal measures barely two centimetres and lives in bromeliads high above the forest floor.",
+        "The researchers say habitat loss is the main threat to the species, which is known from only two "
+        "sites.",
+    )
+    assert "thumbnail" not in doc.text
+    assert values(doc, "image_caption") == [("The frog is smaller than a thumbnail.", "figcaption")]
+    assert values(doc, "image_credit") == [("Photo: Lucia Quispe/Andes Agency", "figcaption")]
+    assert reasons(doc)["The frog is smaller than a thumbnail. Photo: Lucia Quispe/Andes Agency"] == "caption"
+
+
+def test_table_rows_and_list_items_in_the_body_are_paragraphs():
+    doc = clean_page("table_list")
+    assert doc.paragraphs == (
+        "The bakery chain reported its best quarter on record, driven by strong sales of seasonal products "
+        "across all regions.",
+        "Sales by region were as follows:",
+        "Region | Sales | Change",
+        "North | 12.4m | +8%",
+        "South | 9.1m | +3%",
+        "The company named three reasons for the growth in its statement to investors:",
+        "longer opening hours in city-centre shops",
+        "a new range of rye breads",
+        "lower flour prices since the spring",
+        "Shares rose two per cent in early trading after the results were published on Thursday.",
+    )
+    assert reasons(doc)["Home Markets"] == "nav"
+
+
+def test_german_page_drops_ad_related_and_comments_by_their_german_names():
+    doc = clean_page("german")
+    assert doc.paragraphs == (
+        "Der Stadtrat hat am Dienstag beschlossen, bis zum Herbst drei neue Radwege durch die Innenstadt zu "
+        "bauen.",
+        "Die Kosten von rund 1,5 Millionen Euro übernimmt zum größten Teil das Land, teilte die Verwaltung "
+        "mit.",
+        "Anwohner der Lindenstraße hatten sich über Jahre für einen sicheren Weg zur Schule eingesetzt.",
+    )
+    removed = reasons(doc)
+    assert removed["Anzeige"] == "ad"
+    assert removed["Von Jana Müller"] == "byline"
+    assert (
+        removed["Endlich! Das hat viel zu lange gedauert, wir warten seit Jahren auf diesen Radweg."]
+        == "comments"
+    )
+    assert [link.anchor for link in doc.links if link.kind == "related"] == [
+        "Baustelle am Bahnhof dauert länger als geplant",
+        "Neuer Spielplatz im Stadtpark eröffnet",
+    ]
+    assert values(doc, "language") == [("de_DE", "og"), ("de", "html-lang")]
+    assert values(doc, "published") == [("2022-06-14", "meta:date")]
+    assert ("Von Jana Müller", "byline") in values(doc, "author")
+
+
+def test_home_page_of_teasers_yields_no_article_text():
+    doc = clean_page("home_page")
+    assert doc.paragraphs == ()
+    assert [link.anchor for link in doc.links if link.kind == "related"] == [
+        "Elections: what the new parliament means",
+        "Central bank holds interest rates steady",
+        "Comet visible to the naked eye this week",
+    ]
+    assert {segment.reason for segment in doc.removed} >= {"header", "related-links", "footer"}
+
+
+def test_relative_links_resolve_against_base_href():
+    html = (
+        '<html><head><base href="https://mirror.example/archive/"></head><body><article>'
+        "<p>The report, published today, runs to three hundred pages and took two years to write, its "
+        'authors say (<a href="report.pdf">full text</a>).</p></article></body></html>'
+    )
+    doc = clean_html(raw_document(html, url="https://origin.example/story"))
+    assert [link.url for link in doc.links] == ["https://mirror.example/archive/report.pdf"]
+
+
+def test_removed_segments_are_bounded_in_length():
+    long_menu = "<nav>" + "".join(f'<a href="/p{i}">Section number {i}</a> ' for i in range(400)) + "</nav>"
+    html = (
+        f"<html><body>{long_menu}<article><p>{'A sentence of the article. ' * 20}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs == (("A sentence of the article. " * 20).strip(),)
+    assert all(len(segment.text) <= 500 for segment in doc.removed)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   \n ",
+        "<html>",
+        "<html><head><title>Only a title</title></head></html>",
+        "<script>var a = '<p>not text</p>';</script>" * 50,
+        "<p>unclosed <b>bold <i>italic <a href='x'>link",
+        "<div>" * 5000 + "deep text inside many divs" + "</div>" * 5000,
+        "<table><tr><td><table><tr><td>" * 300 + "cell",
+        "\x00\x01\x02 binary \xff\xfe garbage <<<>>> &#xD800; &bogus;",
+        "<html><body><p>lone surrogate \ud800 in decoded text</p></body></html>",
+        '<div class="' + "x " * 10000 + '">attribute soup</div>',
+        '<script type="application/ld+json">'
+        '{"@type": "NewsArticle", "headline": ["a", {"b": 1}], "author": 5,}',
+    ],
+)
+def test_arbitrary_input_never_raises(html):
+    for doc in (raw_document(html), dataclasses.replace(raw_document(html), raw=b"", charset=None)):
+        cleaned = clean_html(doc)
+        assert isinstance(cleaned.paragraphs, tuple)
+        assert not any(segment.reason == "extraction-error" for segment in cleaned.removed)
+
+
+def test_deeply_nested_text_is_still_found():
+    html = (
+        "<html><body>"
+        + "<div>" * 3000
+        + "The only sentence on this page is deep inside it."
+        + "</div>" * 3000
+    )
+    doc = clean_html(raw_document(html + "</body></html>"))
+    assert doc.paragraphs == ("The only sentence on this page is deep inside it.",)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/=\"' abcdivpspan&#;!-\n\tháé\u00a0")), max_size=300))
+def test_random_markup_never_raises(html):
+    doc = clean_html(raw_document(html))
+    assert not any(segment.reason == "extraction-error" for segment in doc.removed)

@@ -1,0 +1,29 @@
+"""The warehouse: one DuckDB file with its schema migrations, connections, bulk loads and named queries.
+
+Only this package opens read-write connections; the rest of the pipeline hands it records to load.
+"""
+
+from warehouse.connection import WarehouseLocked, connect, writer
+from warehouse.dedupe_index import WarehouseIndex
+from warehouse.load import finish_run, known_documents, load_batch, record_hash, start_run
+from warehouse.migrations import migrate, migrations, schema_version
+from warehouse.named_queries import list_queries, query_parameters, query_sql, run_query
+
+__all__ = [
+    "WarehouseIndex",
+    "WarehouseLocked",
+    "connect",
+    "finish_run",
+    "known_documents",
+    "list_queries",
+    "load_batch",
+    "migrate",
+    "migrations",
+    "query_parameters",
+    "query_sql",
+    "record_hash",
+    "run_query",
+    "schema_version",
+    "start_run",
+    "writer",
+]

@@ -1,0 +1,505 @@
+"""Writing to the warehouse: runs, and one batch of documents, articles and their rows in one transaction.
+
+Loads are idempotent: rows are keyed, unchanged rows are left alone, and an article's derived rows are
+replaced together, so loading the same batch twice leaves every table as it was after the first load.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from tasks.records import Article, CleanDocument, Duplicate, Entity, RawDocument, Reject
+
+_TIME = pa.timestamp("us", tz="UTC")
+_TEXT = pa.string()
+_INT = pa.int32()
+
+# Longest chain of duplicate -> duplicate links flattened after a load; real chains are one or two long
+# (an original arriving after its copy), so hitting this means a cycle, which the last step removes.
+_MAX_CHAIN = 32
+
+DOCUMENT_SCHEMA = pa.schema(
+    [
+        ("doc_id", _TEXT),
+        ("source", _TEXT),
+        ("location", _TEXT),
+        ("url", _TEXT),
+        ("fetched_at", _TIME),
+        ("content_type", _TEXT),
+        ("charset", _TEXT),
+        ("raw", pa.binary()),
+        ("raw_sha256", _TEXT),
+        ("run_id", _TEXT),
+    ]
+)
+REMOVED_SCHEMA = pa.schema([("doc_id", _TEXT), ("position", _INT), ("text", _TEXT), ("reason", _TEXT)])
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", _TEXT),
+        ("doc_id", _TEXT),
+        ("source", _TEXT),
+        ("url", _TEXT),
+        ("canonical_url", _TEXT),
+        ("site", _TEXT),
+        ("title", _TEXT),
+        ("subtitle", _TEXT),
+        ("authors", pa.list_(_TEXT)),
+        ("published_at", _TIME),
+        ("updated_at", _TIME),
+        ("language", _TEXT),
+        ("image_url", _TEXT),
+        ("image_caption", _TEXT),
+        ("text", _TEXT),
+        ("word_count", _INT),
+        ("text_sha256", _TEXT),
+        ("evidence", _TEXT),
+        ("record_sha256", _TEXT),
+        ("run_id", _TEXT),
+    ]
+)
+ENTITY_SCHEMA = pa.schema(
+    [
+        ("article_id", _TEXT),
+        ("name", _TEXT),
+        ("type", _TEXT),
+        ("mentions", _INT),
+        ("first_offset", _INT),
+        ("country_code", _TEXT),
+        ("aliases", pa.list_(_TEXT)),
+    ]
+)
+QUOTE_SCHEMA = pa.schema(
+    [
+        ("article_id", _TEXT),
+        ("position", _INT),
+        ("text", _TEXT),
+        ("speaker", _TEXT),
+        ("cue", _TEXT),
+        ("start_offset", _INT),
+        ("end_offset", _INT),
+    ]
+)
+LINK_SCHEMA = pa.schema(
+    [("article_id", _TEXT), ("position", _INT), ("url", _TEXT), ("anchor", _TEXT), ("kind", _TEXT)]
+)
+DATE_SCHEMA = pa.schema(
+    [
+        ("article_id", _TEXT),
+        ("position", _INT),
+        ("text", _TEXT),
+        ("start_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("start_offset", _INT),
+        ("end_offset", _INT),
+    ]
+)
+AMOUNT_SCHEMA = pa.schema(
+    [
+        ("article_id", _TEXT),
+        ("position", _INT),
+        ("text", _TEXT),
+        ("value", pa.float64()),
+        ("unit", _TEXT),
+        ("start_offset", _INT),
+        ("end_offset", _INT),
+    ]
+)
+FINGERPRINT_SCHEMA = pa.schema([("article_id", _TEXT), ("band", _INT), ("hash", pa.int64())])
+DUPLICATE_SCHEMA = pa.schema(
+    [
+        ("article_id", _TEXT),
+        ("canonical_id", _TEXT),
+        ("kind", _TEXT),
+        ("similarity", pa.float64()),
+        ("run_id", _TEXT),
+    ]
+)
+REJECT_SCHEMA = pa.schema(
+    [("run_id", _TEXT), ("source", _TEXT), ("stage", _TEXT), ("reason", _TEXT), ("message", _TEXT)]
+)
+
+# Derived rows of an article: table name -> arrow schema. Replaced together whenever the article changes.
+_ARTICLE_CHILDREN = {
+    "entities": ENTITY_SCHEMA,
+    "quotes": QUOTE_SCHEMA,
+    "links": LINK_SCHEMA,
+    "dates_mentioned": DATE_SCHEMA,
+    "amounts": AMOUNT_SCHEMA,
+}
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    # A naive time is taken as UTC: the extractor resolves zones, anything left naive has no better reading.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def _arrow(schema: pa.Schema, rows: Sequence[tuple[Any, ...]]) -> pa.Table:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    arrays = [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[str]:
+    con.register(name, table)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
+def _count(result: duckdb.DuckDBPyConnection) -> int:
+    row = result.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _upsert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    batch: pa.Table,
+    *,
+    keys: Sequence[str],
+    changed_when: str,
+    computed: dict[str, str] | None = None,
+) -> int:
+    """INSERT the batch, updating a keyed row only where `changed_when` holds; returns rows written."""
+    if batch.num_rows == 0:
+        return 0
+    computed = computed or {}
+    names = [*batch.schema.names, *computed]
+    values = [*(f"b.{name}" for name in batch.schema.names), *computed.values()]
+    updates = ", ".join(f'"{name}" = excluded."{name}"' for name in names if name not in keys)
+    columns = ", ".join(f'"{name}"' for name in names)
+    with _registered(con, f"_load_{table}", batch) as view:
+        return _count(
+            con.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {', '.join(values)} FROM {view} AS b "
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates} WHERE {changed_when}"
+            )
+        )
+
+
+def _ids_in(column: str) -> str:
+    return f"{column} IN (SELECT unnest(CAST(? AS VARCHAR[])))"
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    flow_run_id: str | None,
+    deployment: str | None,
+    parameters: dict[str, Any],
+) -> None:
+    """Record a run as running; starting a run id again (a resumed run) keeps its original start time."""
+    con.execute(
+        "INSERT INTO runs (run_id, flow_run_id, deployment, started_at, status, parameters) "
+        "VALUES (?, ?, ?, current_timestamp, 'running', CAST(? AS JSON)) "
+        "ON CONFLICT (run_id) DO UPDATE SET flow_run_id = excluded.flow_run_id, "
+        "deployment = excluded.deployment, parameters = excluded.parameters, status = 'running', "
+        "finished_at = NULL",
+        [run_id, flow_run_id, deployment, _json(parameters)],
+    )
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict[str, Any]) -> None:
+    """Record how a run ended and what it counted."""
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, finished_at, status, counts) "
+        "VALUES (?, current_timestamp, current_timestamp, ?, CAST(? AS JSON)) "
+        "ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, status = excluded.status, "
+        "counts = excluded.counts",
+        [run_id, status, _json(counts)],
+    )
+
+
+def known_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> set[str]:
+    """The ids among `doc_ids` that are already loaded, so a run can skip them."""
+    if not doc_ids:
+        return set()
+    rows = con.execute(f"SELECT doc_id FROM documents WHERE {_ids_in('doc_id')}", [list(doc_ids)]).fetchall()
+    return {doc_id for (doc_id,) in rows}
+
+
+def record_hash(article: Article) -> str:
+    """sha256 of the whole extracted record, children included: a reload changes rows only if this changes."""
+    return hashlib.sha256(_json(dataclasses.asdict(article)).encode("utf-8")).hexdigest()
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    documents: Sequence[RawDocument] = (),
+    cleaned: Sequence[CleanDocument] = (),
+    articles: Sequence[Article] = (),
+    duplicates: Sequence[Duplicate] = (),
+    fingerprints: Sequence[tuple[str, int, int]] = (),
+    rejects: Sequence[Reject] = (),
+) -> dict[str, int]:
+    """Write one batch in one transaction; returns rows written (inserted or changed) per table."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        counts = {"documents": _load_documents(con, run_id, documents)}
+        counts["removed_segments"] = _load_removed_segments(con, cleaned)
+        counts.update(_load_articles(con, run_id, articles))
+        counts["fingerprints"] = _load_fingerprints(con, fingerprints)
+        counts["duplicates"] = _load_duplicates(con, run_id, duplicates)
+        counts["rejects"] = _load_rejects(con, run_id, rejects)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def _load_documents(con: duckdb.DuckDBPyConnection, run_id: str, documents: Sequence[RawDocument]) -> int:
+    latest = {document.doc_id: document for document in documents}
+    rows = [
+        (
+            d.doc_id,
+            d.source,
+            d.location,
+            d.url,
+            _utc(d.fetched_at),
+            d.content_type,
+            d.charset,
+            d.raw,
+            d.raw_sha256,
+            run_id,
+        )
+        for d in latest.values()
+    ]
+    # A document id names the item; new bytes under it (a re-fetch of a changed page) replace the old ones,
+    # the same bytes again change nothing.
+    return _upsert(
+        con,
+        "documents",
+        _arrow(DOCUMENT_SCHEMA, rows),
+        keys=["doc_id"],
+        changed_when="documents.raw_sha256 IS DISTINCT FROM excluded.raw_sha256",
+        computed={"loaded_at": "current_timestamp"},
+    )
+
+
+def _load_removed_segments(con: duckdb.DuckDBPyConnection, cleaned: Sequence[CleanDocument]) -> int:
+    latest = {document.doc_id: document for document in cleaned}
+    if not latest:
+        return 0
+    segments = {
+        (document.doc_id, segment.position): (document.doc_id, segment.position, segment.text, segment.reason)
+        for document in latest.values()
+        for segment in document.removed
+    }
+    batch = _arrow(REMOVED_SCHEMA, list(segments.values()))
+    with _registered(con, "_load_removed_segments", batch) as view:
+        # Segments a re-clean no longer removes go; new or changed ones come in; identical ones stay put.
+        con.execute(
+            f"DELETE FROM removed_segments AS t WHERE {_ids_in('t.doc_id')} AND NOT EXISTS ("
+            f"SELECT 1 FROM {view} AS b WHERE b.doc_id = t.doc_id AND b.position = t.position "
+            "AND b.text = t.text AND b.reason = t.reason)",
+            [list(latest)],
+        )
+        return _count(
+            con.execute(
+                f"INSERT INTO removed_segments (doc_id, position, text, reason) "
+                f"SELECT b.doc_id, b.position, b.text, b.reason FROM {view} AS b WHERE NOT EXISTS ("
+                "SELECT 1 FROM removed_segments AS t WHERE t.doc_id = b.doc_id AND t.position = b.position)"
+            )
+        )
+
+
+def _merged_entities(entities: Sequence[Entity]) -> list[Entity]:
+    # The table is keyed on (name, type) per article: one listed twice by the extractor is still one entity.
+    merged: dict[tuple[str, str], Entity] = {}
+    for entity in entities:
+        key = (entity.name, entity.type)
+        if key in merged:
+            seen = merged[key]
+            entity = dataclasses.replace(
+                seen,
+                mentions=seen.mentions + entity.mentions,
+                first_offset=min(seen.first_offset, entity.first_offset),
+                country_code=seen.country_code or entity.country_code,
+                aliases=tuple(dict.fromkeys((*seen.aliases, *entity.aliases))),
+            )
+        merged[key] = entity
+    return list(merged.values())
+
+
+def _child_rows(article: Article) -> dict[str, list[tuple[Any, ...]]]:
+    article_id = article.article_id
+    return {
+        "entities": [
+            (article_id, e.name, e.type, e.mentions, e.first_offset, e.country_code, list(e.aliases))
+            for e in _merged_entities(article.entities)
+        ],
+        "quotes": [
+            (article_id, position, q.text, q.speaker, q.cue, q.start, q.end)
+            for position, q in enumerate(article.quotes)
+        ],
+        "links": [
+            (article_id, position, link.url, link.anchor, link.kind)
+            for position, link in enumerate(article.links)
+        ],
+        "dates_mentioned": [
+            (article_id, position, d.text, d.start_date, d.end_date, d.start, d.end)
+            for position, d in enumerate(article.dates)
+        ],
+        "amounts": [
+            (article_id, position, a.text, a.value, a.unit, a.start, a.end)
+            for position, a in enumerate(article.amounts)
+        ],
+    }
+
+
+def _load_articles(
+    con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[Article]
+) -> dict[str, int]:
+    counts = {"articles": 0, **dict.fromkeys(_ARTICLE_CHILDREN, 0)}
+    latest = {article.article_id: article for article in articles}
+    if not latest:
+        return counts
+    hashes = {article_id: record_hash(article) for article_id, article in latest.items()}
+    stored = dict(
+        con.execute(
+            f"SELECT article_id, record_sha256 FROM articles WHERE {_ids_in('article_id')}", [list(latest)]
+        ).fetchall()
+    )
+    changed = [
+        article for article_id, article in latest.items() if stored.get(article_id) != hashes[article_id]
+    ]
+    if not changed:
+        return counts
+    rows = [
+        (
+            a.article_id,
+            a.doc_id,
+            a.source,
+            a.url,
+            a.canonical_url,
+            a.site,
+            a.title,
+            a.subtitle,
+            list(a.authors),
+            _utc(a.published_at),
+            _utc(a.updated_at),
+            a.language,
+            a.image_url,
+            a.image_caption,
+            a.text,
+            a.word_count,
+            a.text_sha256,
+            _json(a.evidence),
+            hashes[a.article_id],
+            run_id,
+        )
+        for a in changed
+    ]
+    counts["articles"] = _upsert(
+        con,
+        "articles",
+        _arrow(ARTICLE_SCHEMA, rows),
+        keys=["article_id"],
+        changed_when="articles.record_sha256 IS DISTINCT FROM excluded.record_sha256",
+        computed={"loaded_at": "current_timestamp"},
+    )
+    changed_ids = [article.article_id for article in changed]
+    children: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _ARTICLE_CHILDREN}
+    for article in changed:
+        for table, table_rows in _child_rows(article).items():
+            children[table].extend(table_rows)
+    for table, schema in _ARTICLE_CHILDREN.items():
+        con.execute(f"DELETE FROM {table} WHERE {_ids_in('article_id')}", [changed_ids])
+        if not children[table]:
+            continue
+        columns = ", ".join(schema.names)
+        with _registered(con, f"_load_{table}", _arrow(schema, children[table])) as view:
+            counts[table] = _count(
+                con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}")
+            )
+    return counts
+
+
+def _load_fingerprints(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[tuple[str, int, int]]) -> int:
+    latest = {(article_id, band): (article_id, band, value) for article_id, band, value in fingerprints}
+    if not latest:
+        return 0
+    article_ids = sorted({article_id for article_id, _ in latest})
+    with _registered(con, "_load_fingerprints", _arrow(FINGERPRINT_SCHEMA, list(latest.values()))) as view:
+        # The bands of an article are replaced as a set: stale bands go, identical ones stay put.
+        con.execute(
+            f"DELETE FROM fingerprints AS t WHERE {_ids_in('t.article_id')} AND NOT EXISTS ("
+            f"SELECT 1 FROM {view} AS b WHERE b.article_id = t.article_id AND b.band = t.band "
+            "AND b.hash = t.hash)",
+            [article_ids],
+        )
+        return _count(
+            con.execute(
+                f"INSERT INTO fingerprints (article_id, band, hash) SELECT b.article_id, b.band, b.hash "
+                f"FROM {view} AS b WHERE NOT EXISTS (SELECT 1 FROM fingerprints AS t "
+                "WHERE t.article_id = b.article_id AND t.band = b.band)"
+            )
+        )
+
+
+def _load_duplicates(con: duckdb.DuckDBPyConnection, run_id: str, duplicates: Sequence[Duplicate]) -> int:
+    latest = {d.article_id: d for d in duplicates if d.article_id != d.canonical_id}
+    rows = [(d.article_id, d.canonical_id, d.kind, float(d.similarity), run_id) for d in latest.values()]
+    written = _upsert(
+        con,
+        "duplicates",
+        _arrow(DUPLICATE_SCHEMA, rows),
+        keys=["article_id"],
+        changed_when="(duplicates.canonical_id, duplicates.kind, duplicates.similarity) "
+        "IS DISTINCT FROM (excluded.canonical_id, excluded.kind, excluded.similarity)",
+        computed={"found_at": "current_timestamp"},
+    )
+    if written:
+        _flatten_duplicate_chains(con)
+    return written
+
+
+def _flatten_duplicate_chains(con: duckdb.DuckDBPyConnection) -> None:
+    # When an original arrives after its copy, the copy (already stored) now points at the original, and
+    # rows that pointed at the copy must follow it, so every duplicate names a canonical article directly.
+    for _ in range(_MAX_CHAIN):
+        moved = _count(
+            con.execute(
+                "UPDATE duplicates SET canonical_id = parent.canonical_id FROM duplicates AS parent "
+                "WHERE duplicates.canonical_id = parent.article_id "
+                "AND parent.canonical_id <> duplicates.canonical_id"
+            )
+        )
+        if not moved:
+            break
+    con.execute("DELETE FROM duplicates WHERE article_id = canonical_id")
+
+
+def _load_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence[Reject]) -> int:
+    latest = {(r.source, r.stage, r.reason): r for r in rejects}
+    rows = [(run_id, r.source, r.stage, r.reason, r.message) for r in latest.values()]
+    # One row per (source, stage, reason): a later run that fails the same way takes the row over.
+    return _upsert(
+        con,
+        "rejects",
+        _arrow(REJECT_SCHEMA, rows),
+        keys=["source", "stage", "reason"],
+        changed_when="(rejects.run_id, rejects.message) IS DISTINCT FROM (excluded.run_id, excluded.message)",
+        computed={"at": "current_timestamp"},
+    )
