@@ -29,20 +29,31 @@ DbOption = Annotated[str, typer.Option("--db", help="The DuckDB warehouse file."
 
 @app.command()
 def run(
-    sources: Annotated[list[str] | None, typer.Argument(
-        help="Folders, files, globs or sources files (.toml). Default: the bundled seeds/sources.toml.")] = None,
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Folders, files, globs or sources files (.toml). Default: the bundled seeds/sources.toml."
+        ),
+    ] = None,
     db: DbOption = "warehouse/wirehouse.duckdb",
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch.")] = 50,
     limit: Annotated[int | None, typer.Option(min=0, help="Read at most this many items.")] = None,
-    threshold: Annotated[float, typer.Option(min=0.01, max=1.0,
-                                             help="Near-duplicate similarity threshold.")] = 0.8,
+    threshold: Annotated[
+        float, typer.Option(min=0.01, max=1.0, help="Near-duplicate similarity threshold.")
+    ] = 0.8,
     refresh: Annotated[bool, typer.Option(help="Re-process documents already in the warehouse.")] = False,
 ) -> None:
     """Run the news pipeline once and print what it did."""
     from flows.news import news_pipeline
 
-    summary = news_pipeline(sources=sources or None, warehouse_path=db, batch_size=batch_size,
-                            near_duplicate_threshold=threshold, limit=limit, refresh=refresh)
+    summary = news_pipeline(
+        sources=sources or None,
+        warehouse_path=db,
+        batch_size=batch_size,
+        near_duplicate_threshold=threshold,
+        limit=limit,
+        refresh=refresh,
+    )
     print_summary(summary)
     if summary.get("status") != "completed":
         raise typer.Exit(1)
@@ -50,8 +61,16 @@ def run(
 
 def describe_article(line: dict[str, Any]) -> str:
     """One line per article: title, then where and when it was published, by whom, and what was found."""
-    where = ", ".join(filter(None, [line["site"], line["published_at"],
-                                    "by " + " and ".join(line["authors"]) if line["authors"] else None]))
+    where = ", ".join(
+        filter(
+            None,
+            [
+                line["site"],
+                line["published_at"],
+                "by " + " and ".join(line["authors"]) if line["authors"] else None,
+            ],
+        )
+    )
     found = f"{line['words']} words, {line['entities']} entities, {line['quotes']} quotes"
     copy = "; a copy of an article already kept" if line["duplicate"] else ""
     return f"{line['title'] or '(untitled)'} — {where}; {found}{copy}"
@@ -85,8 +104,10 @@ def print_summary(summary: dict[str, Any]) -> None:
 def query(
     sql_or_name: Annotated[str, typer.Argument(help="SQL, or the name of a query in warehouse/queries/.")],
     db: DbOption = "warehouse/wirehouse.duckdb",
-    param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="Bind a named query parameter: -p since=2024-10-01 (repeatable).")] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Bind a named query parameter: -p since=2024-10-01 (repeatable)."),
+    ] = None,
     output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     max_width: Annotated[int, typer.Option(help="Cut cells longer than this in table output.")] = 80,
 ) -> None:
@@ -111,8 +132,13 @@ def query(
 
 def print_rows(columns: list[str], rows: list[tuple], output: str, max_width: int) -> None:
     if output == "json":
-        json.dump([dict(zip(columns, row, strict=True)) for row in rows], sys.stdout, default=_plain,
-                  ensure_ascii=False, indent=2)
+        json.dump(
+            [dict(zip(columns, row, strict=True)) for row in rows],
+            sys.stdout,
+            default=_plain,
+            ensure_ascii=False,
+            indent=2,
+        )
         sys.stdout.write("\n")
     elif output == "csv":
         writer = csv.writer(sys.stdout)

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from prefect import flow, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from pydantic import Field
 
@@ -52,13 +52,18 @@ class RunTally:
             self.rejects[f"{reject.stage}/{reject.reason}"] += 1
 
     def as_dict(self) -> dict[str, Any]:
-        return {"steps": dict(self.steps), "rejects": dict(self.rejects), "loaded": dict(self.loaded),
-                "articles": self.articles}
+        return {
+            "steps": dict(self.steps),
+            "rejects": dict(self.rejects),
+            "loaded": dict(self.loaded),
+            "articles": self.articles,
+        }
 
 
 @task(name="ingest", task_run_name="ingest [batch {number}/{total}]", cache_policy=NO_CACHE)
-def ingest_batch(items: list[SourceItem], settings: Settings, warehouse_path: str, refresh: bool,
-                 number: int, total: int) -> tuple[list[RawDocument], list[Reject], int]:
+def ingest_batch(
+    items: list[SourceItem], settings: Settings, warehouse_path: str, refresh: bool, number: int, total: int
+) -> tuple[list[RawDocument], list[Reject], int]:
     """Read a batch of items; documents already in the warehouse are skipped unless `refresh`."""
     documents: list[RawDocument] = []
     rejects: list[Reject] = []
@@ -71,42 +76,72 @@ def ingest_batch(items: list[SourceItem], settings: Settings, warehouse_path: st
             known = warehouse.known_documents(con, [doc.doc_id for doc in documents])
         unchanged = sum(doc.doc_id in known for doc in documents)
         documents = [doc for doc in documents if doc.doc_id not in known]
-    get_run_logger().info("batch %d/%d: read %d new, %d unchanged, %d rejected",
-                          number, total, len(documents), unchanged, len(rejects))
+    get_run_logger().info(
+        "batch %d/%d: read %d new, %d unchanged, %d rejected",
+        number,
+        total,
+        len(documents),
+        unchanged,
+        len(rejects),
+    )
     return documents, rejects, unchanged
 
 
 @task(name="clean", task_run_name="clean [batch {number}/{total}]", cache_policy=NO_CACHE)
-def clean_batch(documents: list[RawDocument], number: int, total: int) -> tuple[list[CleanDocument], list[Reject]]:
+def clean_batch(
+    documents: list[RawDocument], number: int, total: int
+) -> tuple[list[CleanDocument], list[Reject]]:
     """Strip boilerplate from a batch of documents."""
     return clean_documents(documents)
 
 
 @task(name="extract", task_run_name="extract [batch {number}/{total}]", cache_policy=NO_CACHE)
-def extract_batch(cleaned: list[CleanDocument], settings: Settings, number: int,
-                  total: int) -> tuple[list[Article], list[Reject]]:
+def extract_batch(
+    cleaned: list[CleanDocument], settings: Settings, number: int, total: int
+) -> tuple[list[Article], list[Reject]]:
     """Extract metadata, entities, quotes, dates and amounts from a batch."""
     return extract_articles(cleaned, settings)
 
 
 @task(name="dedupe", task_run_name="dedupe [batch {number}/{total}]", cache_policy=NO_CACHE)
-def dedupe_batch(articles: list[Article], settings: Settings, warehouse_path: str, number: int,
-                 total: int) -> DedupeResult:
+def dedupe_batch(
+    articles: list[Article], settings: Settings, warehouse_path: str, number: int, total: int
+) -> DedupeResult:
     """Find exact and near copies against this batch and everything already in the warehouse."""
     with warehouse.writer(warehouse_path) as con:
         return dedupe_articles(articles, settings, warehouse.WarehouseIndex(con))
 
 
-@task(name="load", task_run_name="load [batch {number}/{total}]", retries=2,
-      retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
-def load_batch(run_id: str, warehouse_path: str, documents: list[RawDocument], cleaned: list[CleanDocument],
-               articles: list[Article], dedupe: DedupeResult, rejects: list[Reject], number: int,
-               total: int) -> dict[str, int]:
+@task(
+    name="load",
+    task_run_name="load [batch {number}/{total}]",
+    retries=2,
+    retry_delay_seconds=[2, 10],
+    cache_policy=NO_CACHE,
+)
+def load_batch(
+    run_id: str,
+    warehouse_path: str,
+    documents: list[RawDocument],
+    cleaned: list[CleanDocument],
+    articles: list[Article],
+    dedupe: DedupeResult,
+    rejects: list[Reject],
+    number: int,
+    total: int,
+) -> dict[str, int]:
     """Land one batch in a single short write transaction; retried if the file is busy."""
     with warehouse.writer(warehouse_path) as con:
-        return warehouse.load_batch(con, run_id, documents=documents, cleaned=cleaned, articles=articles,
-                                    duplicates=dedupe.duplicates, fingerprints=dedupe.fingerprints,
-                                    rejects=rejects)
+        return warehouse.load_batch(
+            con,
+            run_id,
+            documents=documents,
+            cleaned=cleaned,
+            articles=articles,
+            duplicates=dedupe.duplicates,
+            fingerprints=dedupe.fingerprints,
+            rejects=rejects,
+        )
 
 
 def plan_items(sources: list[str], limit: int | None) -> tuple[list[SourceItem], list[Reject], int]:
@@ -115,9 +150,15 @@ def plan_items(sources: list[str], limit: int | None) -> tuple[list[SourceItem],
     local = []
     for source in expanded:
         if is_web_source(source):
-            rejects.append(Reject(source, "ingest", "unsupported_source",
-                                  "web sources (URLs, feeds, sitemaps) are not supported yet; "
-                                  "save the page and point Wirehouse at the file"))
+            rejects.append(
+                Reject(
+                    source,
+                    "ingest",
+                    "unsupported_source",
+                    "web sources (URLs, feeds, sitemaps) are not supported yet; "
+                    "save the page and point Wirehouse at the file",
+                )
+            )
         else:
             local.append(source)
     found = discover_files(local)
@@ -125,36 +166,66 @@ def plan_items(sources: list[str], limit: int | None) -> tuple[list[SourceItem],
     return items, rejects + found.rejects, len(found.skipped)
 
 
-@flow(name="news-pipeline", description="Ingest news sources, clean, extract, dedupe and land them in DuckDB.")
+@flow(
+    name="news-pipeline", description="Ingest news sources, clean, extract, dedupe and land them in DuckDB."
+)
 def news_pipeline(
-    sources: Annotated[list[str] | None, Field(
-        title="Sources",
-        description="Folders, files, globs or sources files (.toml). Empty: the bundled seeds/sources.toml.",
-    )] = None,
-    warehouse_path: Annotated[str, Field(
-        title="Warehouse", description="The DuckDB file to land the news in (created when missing).",
-    )] = DEFAULT_WAREHOUSE,
-    batch_size: Annotated[int, Field(ge=1, le=10_000, title="Batch size",
-                                     description="Documents per batch (one task run per step per batch).")] = 50,
-    near_duplicate_threshold: Annotated[float, Field(
-        gt=0, le=1, title="Near-duplicate threshold",
-        description="Jaccard (or containment) similarity from which two articles count as copies.",
-    )] = 0.8,
-    limit: Annotated[int | None, Field(ge=0, title="Limit",
-                                       description="Read at most this many items (empty: all).")] = None,
-    refresh: Annotated[bool, Field(title="Refresh",
-                                   description="Re-process documents already in the warehouse.")] = False,
+    sources: Annotated[
+        list[str] | None,
+        Field(
+            title="Sources",
+            description="Folders, files, globs or sources files (.toml); empty: seeds/sources.toml.",
+        ),
+    ] = None,
+    warehouse_path: Annotated[
+        str,
+        Field(
+            title="Warehouse",
+            description="The DuckDB file to land the news in (created when missing).",
+        ),
+    ] = DEFAULT_WAREHOUSE,
+    batch_size: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=10_000,
+            title="Batch size",
+            description="Documents per batch (one task run per step per batch).",
+        ),
+    ] = 50,
+    near_duplicate_threshold: Annotated[
+        float,
+        Field(
+            gt=0,
+            le=1,
+            title="Near-duplicate threshold",
+            description="Jaccard (or containment) similarity from which two articles count as copies.",
+        ),
+    ] = 0.8,
+    limit: Annotated[
+        int | None, Field(ge=0, title="Limit", description="Read at most this many items (empty: all).")
+    ] = None,
+    refresh: Annotated[
+        bool, Field(title="Refresh", description="Re-process documents already in the warehouse.")
+    ] = False,
 ) -> dict[str, Any]:
     """Run the whole pipeline over `sources` and return the run's counts."""
     logger = get_run_logger()
     sources = sources or [resolve_default(DEFAULT_SOURCES)]
     settings = Settings(batch_size=batch_size, limit=limit, near_duplicate_threshold=near_duplicate_threshold)
     run_id = flow_run.get_id() or str(uuid.uuid4())
-    parameters = {"sources": sources, "warehouse_path": warehouse_path, "batch_size": batch_size,
-                  "near_duplicate_threshold": near_duplicate_threshold, "limit": limit, "refresh": refresh}
+    parameters = {
+        "sources": sources,
+        "warehouse_path": warehouse_path,
+        "batch_size": batch_size,
+        "near_duplicate_threshold": near_duplicate_threshold,
+        "limit": limit,
+        "refresh": refresh,
+    }
     with warehouse.writer(warehouse_path) as con:
-        warehouse.start_run(con, run_id, flow_run_id=flow_run.get_id(),
-                            deployment=_deployment_name(), parameters=parameters)
+        warehouse.start_run(
+            con, run_id, flow_run_id=flow_run.get_id(), deployment=_deployment_name(), parameters=parameters
+        )
 
     tally = RunTally()
     status = "failed"
@@ -163,26 +234,35 @@ def news_pipeline(
         tally.steps["discovered"] = len(items)
         tally.steps["passed_over"] = skipped
         tally.add_rejects(plan_rejects)
-        batches = [items[i:i + batch_size] for i in range(0, len(items), batch_size)] or [[]]
+        batches = [items[i : i + batch_size] for i in range(0, len(items), batch_size)] or [[]]
         total = len(batches)
         logger.info("%d items from %d sources in %d batches", len(items), len(sources), total)
         pending_rejects = plan_rejects
         for number, batch in enumerate(batches, start=1):
-            documents, ingest_rejects, unchanged = ingest_batch(batch, settings, warehouse_path, refresh,
-                                                                number, total)
+            documents, ingest_rejects, unchanged = ingest_batch(
+                batch, settings, warehouse_path, refresh, number, total
+            )
             cleaned, clean_rejects = clean_batch(documents, number, total)
             articles, extract_rejects = extract_batch(cleaned, settings, number, total)
             dedupe = dedupe_batch(articles, settings, warehouse_path, number, total)
             rejects = pending_rejects + ingest_rejects + clean_rejects + extract_rejects
             pending_rejects = []
-            written = load_batch(run_id, warehouse_path, documents, cleaned, articles, dedupe, rejects,
-                                 number, total)
-            tally.steps.update(ingested=len(documents), unchanged=unchanged, cleaned=len(cleaned),
-                               extracted=len(articles), duplicates=len(dedupe.duplicates))
+            written = load_batch(
+                run_id, warehouse_path, documents, cleaned, articles, dedupe, rejects, number, total
+            )
+            tally.steps.update(
+                ingested=len(documents),
+                unchanged=unchanged,
+                cleaned=len(cleaned),
+                extracted=len(articles),
+                duplicates=len(dedupe.duplicates),
+            )
             tally.add_rejects(ingest_rejects + clean_rejects + extract_rejects)
             tally.loaded.update(written)
             copies = {duplicate.article_id for duplicate in dedupe.duplicates}
-            tally.articles.extend(_article_line(article, article.article_id in copies) for article in articles)
+            tally.articles.extend(
+                _article_line(article, article.article_id in copies) for article in articles
+            )
         status = "completed"
     finally:
         with warehouse.writer(warehouse_path) as con:
@@ -217,17 +297,36 @@ def _publish_artifacts(tally: RunTally, warehouse_path: str) -> None:
     rows = [{"what": f"step: {name}", "count": count} for name, count in tally.steps.items()]
     rows += [{"what": f"reject: {name}", "count": count} for name, count in sorted(tally.rejects.items())]
     rows += [{"what": f"rows: {name}", "count": count} for name, count in sorted(tally.loaded.items())]
-    create_table_artifact(key="wirehouse-run-counts", table=rows, description="What each step did in this run")
+    create_table_artifact(
+        key="wirehouse-run-counts", table=rows, description="What each step did in this run"
+    )
     lines = ["# Wirehouse run", "", f"Warehouse: `{warehouse_path}`", "", "## Articles landed", ""]
     if tally.articles:
-        lines += ["| title | site | published | words | entities | quotes | copy |", "|---|---|---|---|---|---|---|"]
+        lines += [
+            "| title | site | published | words | entities | quotes | copy |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for line in tally.articles[:50]:
             title = (line["title"] or "(untitled)").replace("|", "\\|")
-            lines.append(f"| {title} | {line['site'] or ''} | {line['published_at'] or ''} | {line['words']} | "
-                         f"{line['entities']} | {line['quotes']} | {'yes' if line['duplicate'] else ''} |")
+            lines.append(
+                f"| {title} | {line['site'] or ''} | {line['published_at'] or ''} | {line['words']} | "
+                f"{line['entities']} | {line['quotes']} | {'yes' if line['duplicate'] else ''} |"
+            )
     else:
         lines.append("No new articles in this run.")
-    lines += ["", "## Try", "", "```", "wirehouse query articles", "wirehouse query quotes",
-              "wirehouse query top-entities", "wirehouse query rejects", "```"]
-    create_markdown_artifact(key="wirehouse-run-summary", markdown="\n".join(lines),
-                             description="Articles landed and queries to try")
+    lines += [
+        "",
+        "## Try",
+        "",
+        "```",
+        "wirehouse query articles",
+        "wirehouse query quotes",
+        "wirehouse query top-entities",
+        "wirehouse query rejects",
+        "```",
+    ]
+    create_markdown_artifact(
+        key="wirehouse-run-summary",
+        markdown="\n".join(lines),
+        description="Articles landed and queries to try",
+    )

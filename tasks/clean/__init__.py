@@ -27,10 +27,20 @@ def clean_documents(docs: list[RawDocument]) -> tuple[list[CleanDocument], list[
         except Exception as error:  # a cleaner bug must cost one item, not the run
             rejects.append(Reject(doc.location, "clean", "cleaner_error", f"{type(error).__name__}: {error}"))
             continue
+        failure = next((segment for segment in result.removed if segment.reason == "extraction-error"), None)
+        if not result.paragraphs and failure is not None:
+            rejects.append(Reject(doc.location, "clean", "cleaner_error", failure.text))
+            continue
         if not result.paragraphs:
             kind = "HTML page" if doc.content_type == "text/html" else "text"
-            rejects.append(Reject(doc.location, "clean", "no_article_text",
-                                  f"no article text found in this {kind} (a home page, a list of links, or empty)"))
+            rejects.append(
+                Reject(
+                    doc.location,
+                    "clean",
+                    "no_article_text",
+                    f"no article text found in this {kind} (a home page, a list of links, or empty)",
+                )
+            )
             continue
         cleaned.append(dataclasses.replace(result, location=doc.location))
     return cleaned, rejects

@@ -153,8 +153,11 @@ _DIGIT_TOKEN = re.compile(
 _ARTICLE_NOTE = re.compile(
     r"(?:additional )?(?:reporting|writing|editing|research|compiled|translated) by\b", re.IGNORECASE
 )
-_PERCENT_CHANGE = re.compile(r"[+\-−]?\d[\d,.]*\s*\(\s*[+\-−]?\d[\d,.]*\s*%\s*\)|[+\-−]\d[\d,.]*\s*%")
-_SITE_IN_FOOTER = re.compile(r"\bon\s+(?P<site>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,5})\s*[.!]")
+# Bounded digit runs: a search over a line of a million digits must stay linear.
+_PERCENT_CHANGE = re.compile(
+    r"[+\-−]?\d[\d,.]{0,20}\s?\(\s?[+\-−]?\d[\d,.]{0,20}\s?%\s?\)|[+\-−]\d[\d,.]{0,20}\s?%"
+)
+_SITE_IN_FOOTER = re.compile(r"\bon (?P<site>[A-Z][\w&'’.-]{0,40}(?: [A-Z][\w&'’.-]{0,40}){0,5}) ?[.!]")
 _SITE_IN_COPYRIGHT = re.compile(
     r"(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?"
     r"(?P<site>[A-Z][^.|,©]{1,60}?)\s*(?:[.|,]|all rights|$)",
@@ -336,7 +339,10 @@ def _split_credit(text: str) -> tuple[str, str | None]:
     """(caption, credit): the credit is the text in the trailing parentheses, or after "Photo:"."""
     base, credit = text, None
     # A repeat may carry the credit twice, glued: "Caption (Credit)(Credit)".
-    while (match := _TRAILING_PAREN.search(base)) and match.start() >= 10:
+    for _ in range(3):
+        match = _TRAILING_PAREN.search(base)
+        if match is None or match.start() < 10:
+            break
         credit = _CREDIT_LABEL.sub("", match.group(1)).strip()  # "(Photo: PTI)" credits PTI
         base = base[: match.start()].rstrip()
     if credit is None and (match := _CREDIT_SUFFIX.fullmatch(text)):

@@ -21,12 +21,28 @@ _BOMS = (
 )
 # <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">, in the first 4 KB
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
-                         re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 # Magic numbers of formats that are surely not text (images, archives, documents, executables).
 _BINARY_MAGIC = (
-    b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF", b"MZ", b"\x1f\x8b",
-    b"BM", b"RIFF", b"OggS", b"fLaC", b"ID3", b"\x00\x00\x01\x00", b"7z\xbc\xaf", b"Rar!",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x7fELF",
+    b"MZ",
+    b"\x1f\x8b",
+    b"BM",
+    b"RIFF",
+    b"OggS",
+    b"fLaC",
+    b"ID3",
+    b"\x00\x00\x01\x00",
+    b"7z\xbc\xaf",
+    b"Rar!",
 )
 
 
@@ -84,7 +100,9 @@ def _meta_charset(raw: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
-def decode_bytes(raw: bytes, *, declared_type: str | None = None, header_charset: str | None = None) -> DecodedText:
+def decode_bytes(
+    raw: bytes, *, declared_type: str | None = None, header_charset: str | None = None
+) -> DecodedText:
     """Decode with BOM, then the declared charset, then detection; repair mojibake with ftfy."""
     if not raw.strip():
         raise DecodeError("empty", "the item is empty or holds only whitespace")

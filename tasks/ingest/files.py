@@ -51,8 +51,14 @@ def discover_files(sources: Iterable[str], *, base: Path | None = None) -> Disco
             seen.add(key)
             if article_type(path) is None:
                 if named_explicitly:
-                    found.rejects.append(Reject(source, "ingest", "unsupported_type",
-                                                f"{path.name}: not a .txt, .html, .htm or .gz of them"))
+                    found.rejects.append(
+                        Reject(
+                            source,
+                            "ingest",
+                            "unsupported_type",
+                            f"{path.name}: not a .txt, .html, .htm or .gz of them",
+                        )
+                    )
                 else:
                     found.skipped.append(key)
                 continue
@@ -67,7 +73,9 @@ def _expand(source: str, base: Path, found: Discovery) -> Iterator[tuple[Path, b
     if _GLOB_CHARS & set(source):
         matches = sorted(glob.glob(str(path), recursive=True))
         if not matches:
-            found.rejects.append(Reject(source, "ingest", "not_found", f"no file matches the pattern {source!r}"))
+            found.rejects.append(
+                Reject(source, "ingest", "not_found", f"no file matches the pattern {source!r}")
+            )
         for match in matches:
             match_path = Path(match)
             if match_path.is_dir():
@@ -82,16 +90,19 @@ def _expand(source: str, base: Path, found: Discovery) -> Iterator[tuple[Path, b
     elif path.is_symlink():
         found.rejects.append(Reject(source, "ingest", "broken_link", f"{source} is a link to nothing"))
     else:
-        found.rejects.append(Reject(source, "ingest", "not_found",
-                                    f"{source} does not exist (looked in {path.parent})"))
+        found.rejects.append(
+            Reject(source, "ingest", "not_found", f"{source} does not exist (looked in {path.parent})")
+        )
 
 
 def _walk(folder: Path, source: str, found: Discovery) -> Iterator[Path]:
-    """Files below a folder, sorted, hidden entries skipped, each real directory visited once (no link loops)."""
+    """Files below a folder, sorted, hidden ones skipped, each real directory once (no link loops)."""
     visited: set[tuple[int, int]] = set()
 
     def on_error(error: OSError) -> None:
-        found.rejects.append(Reject(source, "ingest", "unreadable", f"cannot list {error.filename}: {error.strerror}"))
+        found.rejects.append(
+            Reject(source, "ingest", "unreadable", f"cannot list {error.filename}: {error.strerror}")
+        )
 
     for root, dirs, files in os.walk(folder, followlinks=True, onerror=on_error):
         try:
@@ -178,4 +189,3 @@ def _gunzip(data: bytes, max_bytes: int) -> bytes:
 
 def _reject(item: SourceItem, reason: str, message: str) -> Reject:
     return Reject(item.location, "ingest", reason, message)
-

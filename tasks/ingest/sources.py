@@ -27,7 +27,9 @@ def load_sources_file(path: Path) -> list[str]:
         raise SourcesFileError(f"sources file {path} is not valid TOML: {error}") from error
     entries = data.get("source", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) and "location" in e for e in entries):
-        raise SourcesFileError(f"sources file {path}: expected [[source]] tables, each with a location = \"...\"")
+        raise SourcesFileError(
+            f'sources file {path}: expected [[source]] tables, each with a location = "..."'
+        )
     locations: list[str] = []
     for entry in entries:
         location = str(entry["location"])

@@ -1,4 +1,4 @@
-"""The news-pipeline flow end to end on the bundled sample, under Prefect's test harness, into a real DuckDB file."""
+"""The news-pipeline flow end to end on the bundled sample, under Prefect's test harness, into real DuckDB."""
 
 from __future__ import annotations
 
@@ -156,7 +156,9 @@ def test_both_quotes_have_their_speakers(landed: dict[str, Any]) -> None:
     quotes = rows(landed["db"], "select speaker, text from quotes order by start_offset")
     speakers = {speaker for speaker, text in quotes if text.startswith("Today, I can confirm that North")}
     assert speakers == {"Mark Rutte"}
-    speakers = {speaker for speaker, text in quotes if text.startswith("According to intelligence, on October")}
+    speakers = {
+        speaker for speaker, text in quotes if text.startswith("According to intelligence, on October")
+    }
     assert speakers == {"Volodymyr Zelensky"}
 
 

@@ -263,6 +263,66 @@ def test_removed_segments_are_bounded_in_length():
     assert all(len(segment.text) <= 500 for segment in doc.removed)
 
 
+def test_inline_dateline_stays_in_its_paragraph():
+    html = (
+        "<html><body><article><p><span class='dateline'>KOBE – </span>A total of 6,000 surgical masks have "
+        "been lost at a hospital in Kobe, police said on Tuesday, and an investigation is under way.</p>"
+        "<p>The masks were stored in a locked room on the third floor of the building, officials said.</p>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs[0].startswith("KOBE – A total of 6,000 surgical masks")
+
+
+def test_promo_lines_at_the_end_of_the_body_are_dropped():
+    body = "".join(
+        f"<p>Paragraph {n} of the story says something long enough to be prose, really.</p>" for n in range(4)
+    )
+    html = (
+        f"<html><body><article>{body}"
+        "<p>Subscribe now to our print edition for the full story.</p>"
+        "<p>Download the Ledger app for the latest news.</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert len(doc.paragraphs) == 4
+    assert {segment.reason for segment in doc.removed} == {"promo"}
+
+
+def test_hidden_blocks_are_dropped_as_hidden():
+    html = (
+        "<html><body><article><p>The visible paragraph of the article is long enough to count as prose.</p>"
+        '<div style="display: none">A hidden duplicate for mobile layouts that nobody sees.</div>'
+        '<p hidden>Also hidden.</p><span class="sr-only">Screen reader only</span>'
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs == ("The visible paragraph of the article is long enough to count as prose.",)
+    assert {segment.reason for segment in doc.removed} == {"hidden"}
+
+
+def test_json_ld_article_body_stands_in_when_the_page_is_rendered_by_script():
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm",'
+        ' "articleBody": "The storm reached the coast at night.\\nPower was cut to ten thousand homes."}'
+        '</script></head><body><div id="app"></div></body></html>'
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs == ("The storm reached the coast at night.", "Power was cut to ten thousand homes.")
+
+
+def test_microdata_in_the_body_gives_candidates():
+    html = (
+        "<html><body><article><h1>Budget passed</h1>"
+        '<meta itemprop="datePublished" content="2024-02-01T10:00:00+01:00">'
+        '<span itemprop="author">Maria Rossi</span>'
+        "<p>The council passed the budget on Thursday after a debate that lasted late into the night.</p>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert ("2024-02-01T10:00:00+01:00", "meta:datepublished") in values(doc, "published")
+    assert values(doc, "title") == [("Budget passed", "h1")]
+
+
 @pytest.mark.parametrize(
     "html",
     [

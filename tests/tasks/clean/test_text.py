@@ -5,6 +5,7 @@ outlets' furniture, to show the rules are general rather than fitted to one page
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -571,6 +572,23 @@ def test_reason_codes_are_the_documented_kebab_case_set(text: str) -> None:
 def test_every_reason_in_the_furniture_file_is_documented() -> None:
     rules = text_module._read_rules("text_furniture.txt")
     assert {reason for reason, _ in rules} <= documented_reasons()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" * 200_000,
+        "Caption " + "(a)" * 20_000,
+        "Catch all the News on " + "Abc " * 50_000 + ".",
+        "word " * 200_000,
+    ],
+    ids=["digits", "parentheses", "capitalised", "words"],
+)
+def test_pathological_lines_are_cleaned_in_linear_time(text: str) -> None:
+    # A quadratic regex on one of these took minutes; each takes well under a second now.
+    started = time.perf_counter()
+    clean_text(make_doc(text))
+    assert time.perf_counter() - started < 5
 
 
 @settings(max_examples=300, deadline=None)

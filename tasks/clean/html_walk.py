@@ -1,0 +1,637 @@
+"""The per-node pass of the HTML cleaner: DOM to blocks of text runs, each scored as prose or furniture.
+
+Owns the hot path of tasks/clean/html.py (every element and text node goes through `PageWalker.walk`) and
+the reading of class/id names against tasks/clean/html_hints.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from selectolax.lexbor import LexborNode
+
+from tasks.records import Candidate
+
+_HINTS = json.loads((Path(__file__).with_name("html_hints.json")).read_text(encoding="utf-8"))
+# Short lines starting with these ('© ...', 'Foto: ...') are photo credits.
+CREDIT_PREFIXES = tuple(_HINTS["credit"]["line_prefixes"])
+
+# Never text: their content is code, media or form widgets.
+_SKIPPED_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
+        "button", "select", "textarea", "input", "option", "optgroup", "datalist", "video", "audio", "map",
+        "head", "title", "meta", "link", "base", "source", "track", "img", "picture", "param", "frame",
+        "frameset",
+    }
+)  # fmt: skip
+# Tags that start a new line of text; everything else flows inline within its block.
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir",
+        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+        "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu", "nav", "ol", "p", "pre",
+        "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption",
+        "legend", "noframes", "article-body",
+    }
+)  # fmt: skip
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Inline tags whose class names are icons and styling: not worth reading (links count as links anyway).
+_UNHINTED_TAGS = frozenset(
+    {"a", "i", "em", "b", "strong", "u", "s", "small", "sup", "sub", "abbr", "code", "font"}
+)
+# Blocks that hold one line of text: without evidence of their own they need no block record.
+_TRANSPARENT_TAGS = _HEADING_TAGS | {"p"}
+_TAG_REASONS = {"nav": "nav", "footer": "footer", "aside": "aside", "menu": "nav", "dialog": "promo"}
+_ROLE_REASONS = {
+    "navigation": "nav",
+    "banner": "header",
+    "contentinfo": "footer",
+    "complementary": "aside",
+    "search": "nav",
+    "menu": "nav",
+    "menubar": "nav",
+    "dialog": "promo",
+    "alertdialog": "promo",
+}
+# Reasons an inline element may carry on its own (it is then treated as a block and dropped whole).
+_INLINE_REASONS = frozenset(
+    {
+        "hidden",
+        "share",
+        "ad",
+        "promo",
+        "newsletter",
+        "login-prompt",
+        "cookie-banner",
+        "comments",
+        "related-links",
+    }
+)
+# Reasons that name page furniture and can be mistaken for layout wrappers ("has-sidebar", "with-header").
+WRAPPER_REASONS = frozenset({"nav", "header", "footer", "aside", "tags", "related-links", "promo", "byline"})
+_SHORT_ONLY_REASONS = {"byline": 400, "caption": 1200}
+
+# How much furniture text costs against prose when choosing the container.
+FURNITURE_WEIGHT = 0.75
+# Runs shorter than this (without sentence punctuation) are labels and datelines, not prose.
+_MIN_PROSE_CHARS = 40
+SENTENCE_END = re.compile(r"[.!?…。！？:;]")
+# Longer "links" are usually unclosed <a> tags the parser re-opened around whole paragraphs.
+_MAX_ANCHOR_CHARS = 250
+# Flagged wrapper-like blocks longer than this are walked: they may hold the article ("has-sidebar").
+_WRAPPER_MIN_CHARS = 2000
+# Flagged blocks shorter than this are settled unseen; longer ones are walked if they read like prose.
+_MIN_PROSE_CHECK_CHARS = 400
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_NO_LINKS: list = []
+# Headings this long are standfirsts set in a heading tag: scored and kept as prose.
+LONG_HEADING_CHARS = 100
+# Run flags
+BYLINE = 1
+TIME = 2
+
+
+class Run:
+    """Text between two block boundaries (or <br>s): one paragraph if kept."""
+
+    __slots__ = ("text", "chars", "link_chars", "heading_level", "links", "position", "flags")
+
+    def __init__(
+        self,
+        text: str,
+        chars: int,
+        link_chars: int,
+        heading_level: int,
+        links: list,
+        position: int,
+        flags: int,
+    ) -> None:
+        self.text = text
+        self.chars = chars
+        self.link_chars = link_chars
+        self.heading_level = heading_level
+        self.links = links
+        self.position = position
+        self.flags = flags
+
+    @property
+    def is_heading(self) -> bool:
+        return self.heading_level > 0
+
+
+class Block:
+    """A block-level element: its runs and child blocks in order, and the prose/furniture inside it."""
+
+    __slots__ = (
+        "tag", "parent", "items", "reason", "bonus", "is_strong", "has_strong", "own_good", "own_bad",
+        "good", "bad", "chars", "link_chars", "link_count", "linked_headings", "has_reasons", "score",
+        "depth", "has_blocks", "node", "leaf_text", "position",
+    )  # fmt: skip
+
+    def __init__(self, tag: str, parent: Block | None, reason: str | None, bonus: float, depth: int):
+        self.tag = tag
+        self.parent = parent
+        self.items: list[Block | Run] = []
+        self.reason = reason
+        self.bonus = bonus
+        self.depth = depth
+        self.is_strong = self.has_strong = self.has_reasons = self.has_blocks = False
+        self.own_good = self.own_bad = self.good = self.bad = self.score = 0.0
+        self.chars = self.link_chars = self.link_count = self.linked_headings = 0
+        self.node: LexborNode | None = None  # kept only for boilerplate settled without walking inside
+        self.leaf_text = ""
+        self.position = -1
+
+
+def classify_hint(hint: str) -> tuple[str | None, bool, bool]:
+    """(boilerplate reason, has a content word, has a credit word) for a class string."""
+    return _verdict(_hint_meanings(hint))
+
+
+@lru_cache(maxsize=1 << 16)
+def _hint_meanings(hint: str) -> frozenset[str]:
+    """What the class values (or the id) in a string say: boilerplate reasons, 'content', 'credit'."""
+    values = hint.split()
+    if len(values) == 1:
+        return _value_meanings(values[0])
+    found: set[str] = set()
+    for value in values:
+        found.update(_value_meanings(value))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1 << 16)
+def _value_meanings(value: str) -> frozenset[str]:
+    """One class value or id. Cached per value: values repeat across pages far more than class strings do."""
+    if _HAS_DIGIT.search(value):
+        return _value_meanings(_DIGITS.sub("", value))  # 'post-4711', 'col-md-6': numbers say nothing
+    lowered = value.lower()
+    if lowered.startswith(_IGNORED_PREFIXES):
+        return _NOTHING
+    found = set(_CLASS_MEANING.get(lowered, ()))
+    for word in _WORD.findall(_CAMEL_CASE.sub(r"\1 \2", value).lower()):
+        found.update(_word_meanings(word))
+    if not lowered.isalpha():  # run together too: 'about-author' holds 'aboutauthor', 'side_bar' 'sidebar'
+        found.update(_word_meanings(_NOT_LETTER.sub("", lowered)))
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def _verdict(meanings: frozenset[str]) -> tuple[str | None, bool, bool]:
+    if not meanings:
+        return _NO_HINT
+    is_content = "content" in meanings
+    is_credit = "credit" in meanings
+    for name in _BOILERPLATE_ORDER:
+        if name in meanings and not (name == "header" and is_content):
+            # ('article-header' holds the title and standfirst, not the site masthead)
+            return name, is_content, is_credit
+    return None, is_content, is_credit
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_meanings(word: str) -> frozenset[str]:
+    """Meanings of one word: as a whole word, and of the known parts found inside it."""
+    found = set(_WORD_MEANING.get(word, ()))
+    size = _PART_KEY_SIZE
+    for start in range(len(word) - size + 1):
+        for part in _PARTS_BY_KEY.get(word[start : start + size], ()):
+            if word.startswith(part, start):
+                found.update(_PART_MEANING[part])
+    return frozenset(found)
+
+
+def _hint_tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Meanings (boilerplate reasons, 'content', 'credit') of whole class values, words and parts of words."""
+    whole: dict[str, set[str]] = {}
+    words: dict[str, set[str]] = {}
+    parts: dict[str, set[str]] = {}
+    groups = {"content": _HINTS["content"], "credit": _HINTS["credit"], **_HINTS["boilerplate"]}
+    for name, group in groups.items():
+        for value in group.get("classes", []):
+            whole.setdefault(value, set()).add(name)
+        for word in group.get("tokens", []):
+            words.setdefault(word, set()).add(name)
+        for part in group.get("parts", []):
+            parts.setdefault(part, set()).add(name)
+    return tuple({key: frozenset(names) for key, names in table.items()} for table in (whole, words, parts))
+
+
+_CLASS_MEANING, _WORD_MEANING, _PART_MEANING = _hint_tables()
+_CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
+_IGNORED_PREFIXES = tuple(_HINTS["ignored"]["prefixes"])
+# Words are runs of letters ('nav' in 'main-nav' and 'nav2', not in 'canvas'); parts count anywhere inside a
+# word ('share' in 'sharebar'), found through an index on their first letters.
+_WORD = re.compile(r"[a-z]+")
+_NOT_LETTER = re.compile(r"[^a-z]+")
+_HAS_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
+_PART_KEY_SIZE = min(len(part) for part in _PART_MEANING)
+_PARTS_BY_KEY: dict[str, tuple[str, ...]] = {}
+for _part in _PART_MEANING:
+    _PARTS_BY_KEY[_part[:_PART_KEY_SIZE]] = (*_PARTS_BY_KEY.get(_part[:_PART_KEY_SIZE], ()), _part)
+_NO_HINT: tuple[str | None, bool, bool] = (None, False, False)
+_NOTHING: frozenset[str] = frozenset()
+# Checked in this order: the more specific furniture first (a 'comment-meta' block is comments, not byline).
+_BOILERPLATE_ORDER = (
+    "hidden", "cookie-banner", "comments", "caption", "ad", "newsletter", "login-prompt", "share",
+    "related-links", "promo", "tags", "nav", "author-bio", "byline", "aside", "footer", "header",
+)  # fmt: skip
+_NO_EVIDENCE: tuple[str | None, float, bool, bool] = (None, 0.0, False, False)
+_TAG_EVIDENCE = {
+    "article": (None, 0.25, False, False),
+    "main": (None, 0.25, True, False),
+    "figcaption": ("caption", 0.0, False, False),
+    **{tag: (reason, 0.0, False, False) for tag, reason in _TAG_REASONS.items()},
+}
+
+
+class PageWalker:
+    """One depth-first pass over the DOM that builds blocks and runs and scores them bottom-up.
+
+    This is the per-node hot path: it keeps Python work per node small and lets lexbor (C) produce the
+    text of links and of boilerplate blocks in one call each instead of walking them.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []  # in closing (post-) order
+        self.position = 0
+        self.h1: list[tuple[Block, str]] = []
+        self.times: list[tuple[Block, str, str]] = []
+        self.bylines: list[tuple[Block, str]] = []
+        self.body_metas: list[dict] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.links: list[tuple[str, str]] = []
+        self.flags = 0
+        self.byline_chars = 0
+        self.generation = 0
+        self.heading_level = 0
+        self.article_depth = 0
+
+    def walk(self, root: LexborNode) -> Block:
+        """Build the block tree under `root` (usually <body>); `self.blocks` lists every block, scored."""
+        page = Block("body", None, None, 0.0, 0)
+        self.block = page
+        parts = self.parts  # cleared in place by _close_run, so this alias stays valid
+        evidence = self._evidence
+        close_run = self._close_run
+        finish = self._finish
+        skipped = _SKIPPED_TAGS
+        block_tags = _BLOCK_TAGS
+        transparent_tags = _TRANSPARENT_TAGS
+        tag_evidence = _TAG_EVIDENCE.get
+        # Explicit stack instead of recursion: pages nest thousands of elements deep. Frames are
+        # (children iterator, kind, data): kind 0 = block, 1 = inline, 2 = transparent block (p, h1-h6:
+        # their runs go straight to the enclosing block), 3 = inline byline.
+        stack: list[tuple] = [(root.iter(include_text=True), 0, page)]
+        while stack:
+            frame = stack[-1]
+            node = next(frame[0], None)
+            if node is None:
+                stack.pop()
+                kind = frame[1]
+                if kind == 1:
+                    continue
+                if kind == 3:  # an inline byline ends inside its line of text
+                    self._exit_byline(frame[2])
+                    continue
+                if parts:
+                    close_run()
+                if kind == 0:
+                    block = frame[2]
+                    if block.parent is not None:
+                        if block.tag in _HEADING_TAGS:
+                            self._exit_transparent(block.tag)
+                        if block.tag == "article" or block.is_strong:
+                            self.article_depth -= 1
+                        finish(block)
+                        self.block = block.parent
+                else:
+                    self._exit_transparent(frame[2])
+                continue
+            tag = node.tag
+            if tag == "-text":
+                text = node.text_content
+                if text and (parts or not text.isspace()):  # whitespace before a run's first word is moot
+                    parts.append(text)
+                continue
+            if tag in skipped or tag is None or tag[0] == "-":
+                if tag == "meta" and len(self.body_metas) < 50:
+                    self.body_metas.append(node.attributes)  # microdata: itemprop="datePublished" ...
+                continue
+            if tag == "br" or tag == "hr":
+                if parts:
+                    close_run()
+                continue
+            attributes = node.attributes
+            if tag == "a" and "href" in attributes and len(attributes) <= 3 and "style" not in attributes:
+                # Fast path for the commonest element: a plain link's text in one C call (links are never
+                # split, and their class names are icons and styling).
+                rel = attributes.get("rel")
+                is_plain = not (rel and "author" in rel) and "hidden" not in attributes
+                if is_plain and self._take_link(node, attributes["href"]):
+                    continue
+            if attributes or "-" in tag:
+                reason, bonus, is_strong, is_credit = evidence(tag, attributes)
+            else:
+                reason, bonus, is_strong, is_credit = tag_evidence(tag, _NO_EVIDENCE)
+            if tag == "a" and reason is None:
+                href = attributes.get("href")
+                if href is None or not self._take_link(node, href):
+                    stack.append((node.iter(include_text=True), 1, None))  # an anchor, or a runaway link
+                continue
+            if tag in transparent_tags and reason is None and not is_strong:
+                if parts:
+                    close_run()
+                if tag[0] == "h":
+                    self.heading_level = int(tag[1])
+                stack.append((node.iter(include_text=True), 2, tag))
+                continue
+            if tag not in block_tags and "-" not in tag:
+                if reason is not None and reason in _INLINE_REASONS:
+                    pass  # a share button or ad slot inside a line: dropped whole, as a block
+                elif reason == "byline":
+                    # An inline byline/dateline marks its run; a run that is mostly byline is dropped.
+                    stack.append((node.iter(include_text=True), 3, (len(parts), self.generation)))
+                    continue
+                else:
+                    if tag == "time":
+                        self.flags |= TIME
+                        self.times.append(
+                            (self.block, attributes.get("datetime") or "", _time_hint(attributes))
+                        )
+                    stack.append((node.iter(include_text=True), 1, None))
+                    continue
+            if parts:
+                close_run()
+            parent = self.block
+            block = Block(tag, parent, reason, bonus, parent.depth + 1)
+            block.is_strong = is_strong
+            if tag == "header" and reason is None and not self.article_depth and not is_strong:
+                block.reason = reason = "header"
+            parent.items.append(block)
+            parent.has_blocks = True
+            if reason is not None and self._is_leaf_boilerplate(block, node, reason):
+                self.blocks.append(block)
+                continue
+            self.block = block
+            if tag[0] == "h" and tag in _HEADING_TAGS:
+                self.heading_level = int(tag[1])
+            if tag == "article" or is_strong:
+                self.article_depth += 1
+            stack.append((node.iter(include_text=True), 0, block))
+        if parts:
+            close_run()
+        finish(page)
+        return page
+
+    def _take_link(self, node: LexborNode, href: str) -> bool:
+        """Add a link's text to the run in one C call, unless it is long enough to be a runaway <a>."""
+        anchor = node.text(deep=True)
+        if len(anchor) > _MAX_ANCHOR_CHARS:
+            return False
+        self.parts.append(anchor)
+        anchor = " ".join(anchor.split())
+        self.link_chars += len(anchor)
+        self.links.append((href, anchor))
+        return True
+
+    def _exit_transparent(self, tag: str) -> None:
+        if tag[0] != "h":
+            return
+        self.heading_level = 0
+        if tag == "h1":
+            items = self.block.items
+            if items and items[-1].__class__ is Run and items[-1].heading_level == 1:
+                self.h1.append((self.block, items[-1].text))
+
+    def _exit_byline(self, data: tuple[int, int]) -> None:
+        start, generation = data
+        if generation == self.generation:
+            text = " ".join("".join(self.parts[start:]).split())
+            if text:
+                self.bylines.append((self.block, text))
+                self.byline_chars += len(text)
+
+    def _is_leaf_boilerplate(self, block: Block, node: LexborNode, reason: str) -> bool:
+        """Settle a flagged block from its text alone (one C call) unless it may wrap the article."""
+        if reason == "header":
+            return False  # article headers hold the standfirst: walked, and decided in _finish
+        text = " ".join(node.text(deep=True, separator=" ").split())
+        chars = len(text)
+        limit = _SHORT_ONLY_REASONS.get(reason)
+        if (limit is not None and chars > limit) or (reason == "byline" and chars > 120 and ". " in text):
+            block.reason = None  # a 'meta' or 'dateline' class on a block of sentences is a layout name
+            return False
+        if chars > _MIN_PROSE_CHECK_CHARS and (
+            (reason in WRAPPER_REASONS and chars > _WRAPPER_MIN_CHARS) or _reads_like_prose(text, chars)
+        ):
+            return False  # may hold the article after all: walked, and decided in _finish
+        block.node = node
+        block.leaf_text = text
+        block.chars = chars
+        block.bad = chars
+        block.score = -chars
+        block.position = self.position
+        self.position += 1
+        if reason == "byline" and chars <= 200:
+            author = node.css_first('[rel~="author"], [itemprop~="author"], [itemprop~="name"]')
+            name = " ".join(author.text(deep=True).split()) if author is not None else ""
+            if name and name != text:
+                self.bylines.append((block, name))
+            self.bylines.append((block, text))
+        return True
+
+    def _evidence(self, tag: str, attributes: dict) -> tuple[str | None, float, bool, bool]:
+        """Boilerplate reason, score bonus, strong-content flag and credit word of an element."""
+        reason = _TAG_REASONS.get(tag)
+        bonus = 0.25 if tag == "article" else 0.0
+        is_strong = tag == "main"
+        is_credit = False
+        get = attributes.get
+        role = get("role")
+        if role:
+            role = role.lower()
+            reason = reason or _ROLE_REASONS.get(role)
+            if role == "main" or role == "article":
+                is_strong = True
+        itemprop = get("itemprop")
+        if itemprop:
+            itemprop = itemprop.lower()
+            if "articlebody" in itemprop or itemprop == "text" or "reviewbody" in itemprop:
+                is_strong = True
+                bonus += 0.5
+            elif "author" in itemprop or itemprop in ("datepublished", "datemodified"):
+                reason = reason or "byline"
+            elif itemprop == "comment":
+                reason = reason or "comments"
+        if is_strong:
+            bonus += 0.25
+        if "hidden" in attributes or (get("aria-hidden") == "true" and tag not in ("span", "i")):
+            return "hidden", bonus, is_strong, False
+        style = get("style")
+        if style and ("none" in style or "hidden" in style) and _HIDDEN_STYLE.search(style):
+            return "hidden", bonus, is_strong, False
+        if tag == "figcaption":
+            reason = "caption"
+        rel = get("rel")
+        if rel and "author" in rel.lower():
+            reason = reason or "byline"
+        if tag in _UNHINTED_TAGS:
+            return reason, bonus, is_strong, False
+        hint = get("class")
+        element_id = get("id")
+        if "-" in tag:  # custom elements name themselves: <site-navigation>, <ad-slot>
+            hint = f"{hint} {tag}" if hint else tag
+        if hint or element_id:
+            meanings = _hint_meanings(hint) if hint else _NOTHING
+            if element_id:
+                meanings = meanings | _hint_meanings(element_id)
+            hint_reason, is_content, is_credit = _verdict(meanings)
+            if is_content:
+                bonus += 0.2
+            reason = reason or hint_reason
+        return reason, bonus, is_strong, is_credit
+
+    def _close_run(self) -> None:
+        """End the current run of text: add it to the enclosing block, scored as prose or furniture."""
+        parts = self.parts
+        text = " ".join("".join(parts).split())
+        parts.clear()
+        self.generation += 1
+        links = self.links
+        if text:
+            chars = len(text)
+            flags = self.flags
+            if self.byline_chars and self.byline_chars * 5 >= chars * 3:
+                flags |= BYLINE
+            link_chars = self.link_chars if self.link_chars < chars else chars
+            heading_level = self.heading_level
+            block = self.block
+            block.items.append(
+                Run(
+                    text,
+                    chars,
+                    link_chars,
+                    heading_level,
+                    links[:] if links else _NO_LINKS,
+                    self.position,
+                    flags,
+                )
+            )
+            self.position += 1
+            if link_chars * 2 > chars:
+                block.own_bad += chars
+                if heading_level:
+                    block.linked_headings += 1  # a linked headline: the mark of a teaser
+            elif heading_level and chars < LONG_HEADING_CHARS:
+                pass  # headings are neither prose nor furniture
+            elif chars - link_chars >= _MIN_PROSE_CHARS or (
+                chars - link_chars >= 15 and SENTENCE_END.search(text) is not None
+            ):
+                block.own_good += chars - link_chars
+                block.own_bad += link_chars
+            else:
+                block.own_bad += chars * 0.5
+            block.chars += chars
+            block.link_chars += link_chars
+            if links:
+                block.link_count += len(links)
+        if links:
+            links.clear()
+        self.link_chars = 0
+        self.flags = 0
+        self.byline_chars = 0
+
+    def _finish(self, block: Block) -> None:
+        """Sum a closed block's prose and furniture, deciding its children's boilerplate status first."""
+        good = block.own_good
+        bad = block.own_bad
+        if block.has_blocks:  # (most blocks hold only text: nothing to add up)
+            teasers = []
+            for child in block.items:
+                if child.__class__ is Run:
+                    continue
+                block.chars += child.chars
+                block.link_chars += child.link_chars
+                block.link_count += child.link_count
+                block.linked_headings += child.linked_headings
+                if child.has_strong or child.is_strong:
+                    block.has_strong = True
+                if child.reason:
+                    block.has_reasons = True
+                    bad += child.chars
+                    continue
+                if child.has_reasons:
+                    block.has_reasons = True
+                good += child.good
+                bad += child.bad
+                if child.linked_headings and child.good < 500:
+                    teasers.append(child)
+            if len(teasers) >= 2:
+                # Repeated cards with a linked headline are teasers for other articles.
+                for child in teasers:
+                    child.reason = "related-links"
+                    good -= child.good
+                    bad += child.chars - child.bad
+                block.has_reasons = True
+        block.good = good
+        block.bad = bad
+        reason = block.reason
+        if reason is not None:
+            limit = _SHORT_ONLY_REASONS.get(reason)
+            if limit is not None and block.chars > limit or block.has_strong or block.is_strong:
+                block.reason = None
+            elif reason == "header":
+                if good > 0 and good >= bad:
+                    block.reason = None  # an article's header (title, standfirst), not the masthead
+            elif reason in WRAPPER_REASONS:
+                if good >= 400 and good >= 2 * bad:
+                    block.reason = None
+            elif reason != "comments" and good >= 1000 and good >= 3 * bad:
+                block.reason = None  # a share/ad/promo word on a block of plain prose is a layout name
+        block.score = good * (1.0 + block.bonus) - FURNITURE_WEIGHT * bad
+        self.blocks.append(block)
+
+    def dom_candidates(self, container: Block | None) -> list[Candidate]:
+        """h1, <time> and byline candidates, those inside the chosen container first."""
+        found: list[tuple[int, Candidate]] = []
+        for block, text in self.h1:
+            found.append((0 if is_inside(block, container) else 1, Candidate("title", text, "h1")))
+        for block, value, hint in self.times:
+            if not value.strip():
+                continue
+            hint = hint.lower()
+            field_name = "updated" if ("modif" in hint or "updat" in hint) else "published"
+            found.append(
+                (0 if is_inside(block, container) else 1, Candidate(field_name, value.strip(), "time-tag"))
+            )
+        for block, text in self.bylines:
+            if len(text) <= 200:
+                found.append((0 if is_inside(block, container) else 1, Candidate("author", text, "byline")))
+        found.sort(key=lambda item: item[0])
+        return [candidate for _, candidate in found[:40]]
+
+
+def _reads_like_prose(text: str, chars: int) -> bool:
+    """Sentence ends at least every 300 characters: running text rather than labels and links."""
+    ends = text.count(". ") + text.count("? ") + text.count("! ") + text.count("。")
+    return ends * 300 >= chars
+
+
+def _time_hint(attributes: dict) -> str:
+    return f"{attributes.get('class') or ''} {attributes.get('itemprop') or ''}"
+
+
+def is_inside(block: Block | None, container: Block | None) -> bool:
+    """Whether `block` is `container` or lies within it."""
+    while block is not None:
+        if block is container:
+            return True
+        block = block.parent
+    return False
