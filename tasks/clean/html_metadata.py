@@ -6,6 +6,7 @@ Values stay raw (dates unparsed, names as written); tasks/extract chooses among 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -393,5 +394,8 @@ def _split_tags(text: str) -> list[str]:
 
 
 def _clip(text: str) -> str:
+    # Publishers often escape twice (JSON-LD or meta content holding "&#038;" or "&amp;"): undo the leftover.
+    if "&" in text and ";" in text:
+        text = html.unescape(text)
     text = " ".join(text.split())
     return text if len(text) <= _MAX_VALUE_CHARS else text[:_MAX_VALUE_CHARS]
