@@ -209,7 +209,16 @@ def news_pipeline(
         bool, Field(title="Refresh", description="Re-process documents already in the warehouse.")
     ] = False,
 ) -> dict[str, Any]:
-    """Run the whole pipeline over `sources` and return the run's counts."""
+    """Run the whole pipeline over `sources` and return the run's counts.
+
+    Args:
+        sources: Folders, files, globs or sources files (.toml); empty means the bundled seeds/sources.toml.
+        warehouse_path: The DuckDB file to land the news in; created when missing.
+        batch_size: Documents per batch; each step runs one task per batch.
+        near_duplicate_threshold: Similarity (0-1] from which two articles count as copies.
+        limit: Read at most this many items; empty reads all.
+        refresh: Re-process documents that are already in the warehouse.
+    """
     logger = get_run_logger()
     sources = sources or [resolve_default(DEFAULT_SOURCES)]
     settings = Settings(batch_size=batch_size, limit=limit, near_duplicate_threshold=near_duplicate_threshold)
