@@ -2,50 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.extract.amounts import find_amounts
 
-# The article body of the bundled sample (seeds/000_931a64f1d1105032.txt), as the cleaner keeps it.
-SAMPLE_BODY = """On October 28, the North Atlantic Treaty Organization (NATO) confirmed that North \
-Korea had sent troops to Russia to support its war against Ukraine, with some already deployed in \
-Russia's Kursk region.
-
-NATO Secretary-General Mark Rutte described it as a “significant escalation” and “dangerous \
-expansion” of the conflict. This announcement followed a briefing by a high-level South Korean \
-delegation at NATO headquarters in Brussels.
-
-“Today, I can confirm that North Korean troops have been sent to Russia and that North Korean \
-military units have been deployed to the Kursk region,” AP quoted Rutte as telling reporters.
-
-The update comes after leaked audio from Ukrainian Defence Intelligence revealed that Russian \
-soldiers were concerned about the arrival and management of North Korean troops, reportedly moving \
-into Russia’s Kursk region.
-
-In the recordings, Russian soldiers voiced frustration about how the North Korean soldiers, referred \
-to as the “K Battalion”, would be supplied with the necessary equipment and led effectively. At one \
-point, a Russian serviceman refers to the incoming soldiers with racial slurs, hinting at underlying \
-disdain for their new allies, CNN reported.
-
-According to Ukrainian intelligence, these North Korean troops arrived on October 24. They were \
-stationed near Postoyalye Dvory field camp in Kursk, a region that borders Ukraine and has seen \
-increased military action.
-
-The intercept further revealed a plan to assign three senior officers and one interpreter for every \
-30 North Korean soldiers, which Russian soldiers reportedly criticised as an impractical and \
-confusing arrangement, with one soldier questioning the availability of sufficient officers, the \
-publication added.
-
-Zelensky’s remarks
-
-Ukrainian President Volodymyr Zelensky addressed this development, noting that he had received \
-updates from Ukraine’s military leadership on deploying North Korean forces.
-
-“According to intelligence, on October 27-28, Russia will deploy its first North Korean troops in \
-combat zones. This is a clear step in Russia’s escalation that matters, unlike all the \
-disinformation circulating in Kazan these days,” Zelensky said."""
+# The bundled sample's body as the cleaner keeps it (shared by the extractor tests).
+SAMPLE_BODY = (Path(__file__).parent / "sample_body.txt").read_text(encoding="utf-8")
 
 
 def _amounts(text: str) -> dict[str, tuple[float, str | None]]:
