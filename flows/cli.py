@@ -170,6 +170,32 @@ def _cell(value: Any, max_width: int) -> str:
 
 
 @app.command()
+def serve(
+    deployments_file: Annotated[
+        str | None,
+        typer.Option("--file", help="The deployments file to serve (default: the project's prefect.yaml)."),
+    ] = None,
+) -> None:
+    """Serve the deployments of prefect.yaml from this process: schedules and UI runs, no work pool needed.
+
+    Needs a Prefect server: run `prefect server start` and set PREFECT_API_URL (see the README).
+    """
+    from pathlib import Path
+
+    from prefect import serve as prefect_serve
+
+    from flows.serve import PREFECT_YAML, DeploymentFileError, deployments_from_file
+
+    try:
+        deployments = deployments_from_file(Path(deployments_file) if deployments_file else PREFECT_YAML)
+    except DeploymentFileError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    console.print("Serving " + ", ".join(f"news-pipeline/{d.name}" for d in deployments) + " (Ctrl+C stops)")
+    prefect_serve(*deployments)
+
+
+@app.command()
 def queries() -> None:
     """List the named queries (files in warehouse/queries/)."""
     import warehouse

@@ -5,15 +5,26 @@ Each step is a thin Prefect task over one batch; the work itself lives in plain 
 
 from __future__ import annotations
 
+import os
+import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.concurrency.sync import concurrency
 from prefect.runtime import flow_run
 from pydantic import Field
 
@@ -25,10 +36,18 @@ from tasks.ingest.files import discover_files, read_file
 from tasks.ingest.sources import expand_sources, is_web_source
 from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem
 from tasks.settings import Settings
+from warehouse.staging import StagedBatch, drop_staged, read_staged, stage_batch, staged_batches
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = "seeds/sources.toml"
 DEFAULT_WAREHOUSE = "warehouse/wirehouse.duckdb"
+# A Prefect global concurrency limit of one slot: dedupe+load of a batch is one critical section across runs.
+WRITER_LIMIT = "wirehouse-warehouse-writer"
+KNOWN_SOURCE_SCHEMES = ("http://", "https://", "file://")
+
+
+class ParameterError(ValueError):
+    """A run parameter that cannot work; raised before any work starts."""
 
 
 def resolve_default(relative: str) -> str:
@@ -45,7 +64,16 @@ class RunTally:
     steps: Counter = field(default_factory=Counter)
     rejects: Counter = field(default_factory=Counter)  # "stage/reason" -> count
     loaded: Counter = field(default_factory=Counter)  # table -> rows written
+    seconds: Counter = field(default_factory=Counter)  # step -> wall-clock seconds spent in it
     articles: list[dict[str, Any]] = field(default_factory=list)
+
+    @contextmanager
+    def timed(self, step: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[step] += time.perf_counter() - started
 
     def add_rejects(self, rejects: list[Reject]) -> None:
         for reject in rejects:
@@ -56,13 +84,20 @@ class RunTally:
             "steps": dict(self.steps),
             "rejects": dict(self.rejects),
             "loaded": dict(self.loaded),
+            "seconds": {step: round(spent, 3) for step, spent in self.seconds.items()},
             "articles": self.articles,
         }
 
 
 @task(name="ingest", task_run_name="ingest [batch {number}/{total}]", cache_policy=NO_CACHE)
 def ingest_batch(
-    items: list[SourceItem], settings: Settings, warehouse_path: str, refresh: bool, number: int, total: int
+    items: list[SourceItem],
+    settings: Settings,
+    warehouse_path: str,
+    lock_wait_seconds: float,
+    refresh: bool,
+    number: int,
+    total: int,
 ) -> tuple[list[RawDocument], list[Reject], int]:
     """Read a batch of items; documents already in the warehouse are skipped unless `refresh`."""
     documents: list[RawDocument] = []
@@ -72,8 +107,13 @@ def ingest_batch(
         (rejects if isinstance(result, Reject) else documents).append(result)
     unchanged = 0
     if documents and not refresh:
-        with warehouse.writer(warehouse_path) as con:
-            known = warehouse.known_documents(con, [doc.doc_id for doc in documents])
+        try:
+            with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
+                known = warehouse.known_documents(con, [doc.doc_id for doc in documents])
+        except warehouse.WarehouseLocked as error:
+            # Loading is idempotent, so carrying known documents along costs time, never a duplicate.
+            get_run_logger().warning("cannot check which documents are new: %s", error)
+            known = set()
         unchanged = sum(doc.doc_id in known for doc in documents)
         documents = [doc for doc in documents if doc.doc_id not in known]
     get_run_logger().info(
@@ -105,42 +145,39 @@ def extract_batch(
 
 @task(name="dedupe", task_run_name="dedupe [batch {number}/{total}]", cache_policy=NO_CACHE)
 def dedupe_batch(
-    articles: list[Article], settings: Settings, warehouse_path: str, number: int, total: int
+    articles: list[Article],
+    settings: Settings,
+    warehouse_path: str,
+    lock_wait_seconds: float,
+    number: int,
+    total: int,
 ) -> DedupeResult:
     """Find exact and near copies against this batch and everything already in the warehouse."""
-    with warehouse.writer(warehouse_path) as con:
+    with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
         return dedupe_articles(articles, settings, warehouse.WarehouseIndex(con))
 
 
-@task(
-    name="load",
-    task_run_name="load [batch {number}/{total}]",
-    retries=2,
-    retry_delay_seconds=[2, 10],
-    cache_policy=NO_CACHE,
-)
+@task(name="load", task_run_name="load [batch {number}/{total}]", cache_policy=NO_CACHE)
 def load_batch(
     run_id: str,
     warehouse_path: str,
-    documents: list[RawDocument],
-    cleaned: list[CleanDocument],
-    articles: list[Article],
+    lock_wait_seconds: float,
+    batch: StagedBatch,
     dedupe: DedupeResult,
-    rejects: list[Reject],
     number: int,
     total: int,
 ) -> dict[str, int]:
-    """Land one batch in a single short write transaction; retried if the file is busy."""
-    with warehouse.writer(warehouse_path) as con:
+    """Land one batch in a single short write transaction (the connection waits while the file is busy)."""
+    with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
         return warehouse.load_batch(
             con,
             run_id,
-            documents=documents,
-            cleaned=cleaned,
-            articles=articles,
+            documents=batch.documents,
+            cleaned=batch.cleaned,
+            articles=batch.articles,
             duplicates=dedupe.duplicates,
             fingerprints=dedupe.fingerprints,
-            rejects=rejects,
+            rejects=batch.rejects,
         )
 
 
@@ -166,48 +203,95 @@ def plan_items(sources: list[str], limit: int | None) -> tuple[list[SourceItem],
     return items, rejects + found.rejects, len(found.skipped)
 
 
+def validate_parameters(sources: list[str], warehouse_path: str) -> None:
+    """Fail at once, with what to do, on parameters that cannot work (before any document is read)."""
+    for source in sources:
+        if not source or not source.strip():
+            raise ParameterError("an empty source was given: name a folder, file, glob, sources file or URL")
+        scheme, separator, _ = source.partition("://")
+        if separator and "/" not in scheme and not source.lower().startswith(KNOWN_SOURCE_SCHEMES):
+            raise ParameterError(
+                f"unknown source kind {scheme + '://'!r} in {source!r}: sources are local paths, globs, "
+                "sources files (.toml) or http(s) URLs"
+            )
+    path = Path(warehouse_path).expanduser()
+    if path.is_dir():
+        raise ParameterError(
+            f"warehouse_path {warehouse_path!r} is a folder: name a file, e.g. {path}/news.duckdb"
+        )
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise ParameterError(f"warehouse_path {warehouse_path!r} cannot be created: {folder} is not a folder")
+    target = path if path.exists() else folder
+    if not os.access(target, os.W_OK) or (folder != path.parent and not os.access(folder, os.W_OK | os.X_OK)):
+        raise ParameterError(
+            f"warehouse_path {warehouse_path!r} is not writable (checked {target}): "
+            "choose a path you can write to"
+        )
+
+
+def ensure_writer_limit() -> None:
+    """Create the one-slot global concurrency limit that serialises warehouse writes across runs."""
+    with get_client(sync_client=True) as client:
+        client.upsert_global_concurrency_limit_by_name(WRITER_LIMIT, limit=1)
+
+
+def land_batch(
+    batch: StagedBatch,
+    settings: Settings,
+    warehouse_path: str,
+    lock_wait_seconds: float,
+    number: int,
+    total: int,
+) -> tuple[DedupeResult, dict[str, int]]:
+    """Dedupe and load one batch while holding the writer slot, so overlapping runs take turns."""
+    with concurrency(WRITER_LIMIT, occupy=1, strict=False):
+        dedupe = dedupe_batch(batch.articles, settings, warehouse_path, lock_wait_seconds, number, total)
+        written = load_batch(batch.run_id, warehouse_path, lock_wait_seconds, batch, dedupe, number, total)
+    return dedupe, written
+
+
+def land_staged_batches(
+    settings: Settings, warehouse_path: str, lock_wait_seconds: float, tally: RunTally
+) -> None:
+    """Load what earlier runs staged because the warehouse was locked; a batch still locked stays staged."""
+    staged = staged_batches(warehouse_path)
+    logger = get_run_logger()
+    for index, path in enumerate(staged, start=1):
+        batch = read_staged(path)
+        try:
+            dedupe, written = land_batch(
+                batch, settings, warehouse_path, lock_wait_seconds, index, len(staged)
+            )
+        except warehouse.WarehouseLocked as error:
+            logger.warning("staged batch %s stays staged: %s", path.name, error)
+            return
+        drop_staged(path)
+        tally.steps["landed_from_staging"] += len(batch.articles)
+        tally.steps["duplicates"] += len(dedupe.duplicates)
+        tally.loaded.update(written)
+        logger.info("landed staged batch %s from run %s", path.name, batch.run_id)
+
+
 @flow(
     name="news-pipeline", description="Ingest news sources, clean, extract, dedupe and land them in DuckDB."
 )
 def news_pipeline(
     sources: Annotated[
         list[str] | None,
-        Field(
-            title="Sources",
-            description="Folders, files, globs or sources files (.toml); empty: seeds/sources.toml.",
-        ),
+        Field(title="Sources", description="Folders, files, globs or sources files (.toml)."),
     ] = None,
     warehouse_path: Annotated[
         str,
-        Field(
-            title="Warehouse",
-            description="The DuckDB file to land the news in (created when missing).",
-        ),
+        Field(title="Warehouse", description="The DuckDB file to land the news in (created when missing)."),
     ] = DEFAULT_WAREHOUSE,
-    batch_size: Annotated[
-        int,
-        Field(
-            ge=1,
-            le=10_000,
-            title="Batch size",
-            description="Documents per batch (one task run per step per batch).",
-        ),
-    ] = 50,
-    near_duplicate_threshold: Annotated[
-        float,
-        Field(
-            gt=0,
-            le=1,
-            title="Near-duplicate threshold",
-            description="Jaccard (or containment) similarity from which two articles count as copies.",
-        ),
-    ] = 0.8,
-    limit: Annotated[
-        int | None, Field(ge=0, title="Limit", description="Read at most this many items (empty: all).")
-    ] = None,
-    refresh: Annotated[
-        bool, Field(title="Refresh", description="Re-process documents already in the warehouse.")
-    ] = False,
+    batch_size: Annotated[int, Field(ge=1, le=10_000, title="Batch size")] = 50,
+    near_duplicate_threshold: Annotated[float, Field(gt=0, le=1, title="Near-duplicate threshold")] = 0.8,
+    limit: Annotated[int | None, Field(ge=0, title="Limit")] = None,
+    refresh: Annotated[bool, Field(title="Refresh")] = False,
+    lock_wait_seconds: Annotated[float, Field(ge=0, le=3600, title="Lock wait (seconds)")] = 30.0,
 ) -> dict[str, Any]:
     """Run the whole pipeline over `sources` and return the run's counts.
 
@@ -218,9 +302,12 @@ def news_pipeline(
         near_duplicate_threshold: Similarity (0-1] from which two articles count as copies.
         limit: Read at most this many items; empty reads all.
         refresh: Re-process documents that are already in the warehouse.
+        lock_wait_seconds: How long a write waits for another process holding the warehouse file before the
+            batch is staged for the next run.
     """
     logger = get_run_logger()
     sources = sources or [resolve_default(DEFAULT_SOURCES)]
+    validate_parameters(sources, warehouse_path)
     settings = Settings(batch_size=batch_size, limit=limit, near_duplicate_threshold=near_duplicate_threshold)
     run_id = flow_run.get_id() or str(uuid.uuid4())
     parameters = {
@@ -230,15 +317,29 @@ def news_pipeline(
         "near_duplicate_threshold": near_duplicate_threshold,
         "limit": limit,
         "refresh": refresh,
+        "lock_wait_seconds": lock_wait_seconds,
     }
-    with warehouse.writer(warehouse_path) as con:
+    ensure_writer_limit()
+
+    def record_start(con: Any) -> None:
         warehouse.start_run(
             con, run_id, flow_run_id=flow_run.get_id(), deployment=_deployment_name(), parameters=parameters
         )
 
+    start_recorded = False
+    try:
+        with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
+            record_start(con)
+        start_recorded = True
+    except warehouse.WarehouseLocked as error:
+        # Reading and cleaning need no warehouse: go on, stage what cannot be loaded, record the run later.
+        logger.warning("the warehouse is busy, the run goes on and records itself later: %s", error)
+
     tally = RunTally()
     status = "failed"
+    locked: warehouse.WarehouseLocked | None = None
     try:
+        land_staged_batches(settings, warehouse_path, lock_wait_seconds, tally)
         items, plan_rejects, skipped = plan_items(sources, limit)
         tally.steps["discovered"] = len(items)
         tally.steps["passed_over"] = skipped
@@ -246,37 +347,57 @@ def news_pipeline(
         batches = [items[i : i + batch_size] for i in range(0, len(items), batch_size)] or [[]]
         total = len(batches)
         logger.info("%d items from %d sources in %d batches", len(items), len(sources), total)
+        progress = create_progress_artifact(
+            0.0, key="wirehouse-run-progress", description=f"Batches landed of {total}"
+        )
         pending_rejects = plan_rejects
-        for number, batch in enumerate(batches, start=1):
-            documents, ingest_rejects, unchanged = ingest_batch(
-                batch, settings, warehouse_path, refresh, number, total
-            )
-            cleaned, clean_rejects = clean_batch(documents, number, total)
-            articles, extract_rejects = extract_batch(cleaned, settings, number, total)
-            dedupe = dedupe_batch(articles, settings, warehouse_path, number, total)
-            rejects = pending_rejects + ingest_rejects + clean_rejects + extract_rejects
+        for number, items_in_batch in enumerate(batches, start=1):
+            with tally.timed("ingest"):
+                documents, ingest_rejects, unchanged = ingest_batch(
+                    items_in_batch, settings, warehouse_path, lock_wait_seconds, refresh, number, total
+                )
+            with tally.timed("clean"):
+                cleaned, clean_rejects = clean_batch(documents, number, total)
+            with tally.timed("extract"):
+                articles, extract_rejects = extract_batch(cleaned, settings, number, total)
+            step_rejects = ingest_rejects + clean_rejects + extract_rejects
+            batch = StagedBatch(run_id, documents, cleaned, articles, pending_rejects + step_rejects)
             pending_rejects = []
-            written = load_batch(
-                run_id, warehouse_path, documents, cleaned, articles, dedupe, rejects, number, total
-            )
             tally.steps.update(
-                ingested=len(documents),
-                unchanged=unchanged,
-                cleaned=len(cleaned),
-                extracted=len(articles),
-                duplicates=len(dedupe.duplicates),
+                ingested=len(documents), unchanged=unchanged, cleaned=len(cleaned), extracted=len(articles)
             )
-            tally.add_rejects(ingest_rejects + clean_rejects + extract_rejects)
+            tally.add_rejects(step_rejects)
+            try:
+                with tally.timed("dedupe+load"):
+                    dedupe, written = land_batch(
+                        batch, settings, warehouse_path, lock_wait_seconds, number, total
+                    )
+            except warehouse.WarehouseLocked as error:
+                # Nothing is lost: the batch waits on disk and the next run lands it first.
+                staged = stage_batch(warehouse_path, f"{run_id}-{number:05d}", batch)
+                tally.steps["staged"] += len(batch.articles)
+                locked = error
+                logger.error("batch %d/%d staged in %s: %s", number, total, staged, error)
+                continue
+            tally.steps["duplicates"] += len(dedupe.duplicates)
             tally.loaded.update(written)
             copies = {duplicate.article_id for duplicate in dedupe.duplicates}
             tally.articles.extend(
                 _article_line(article, article.article_id in copies) for article in articles
             )
-        status = "completed"
+            update_progress_artifact(progress, 100.0 * number / total)
+        status = "failed" if locked else "completed"
     finally:
-        with warehouse.writer(warehouse_path) as con:
-            warehouse.finish_run(con, run_id, status, tally.as_dict())
-    _publish_artifacts(tally, warehouse_path)
+        try:
+            with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
+                if not start_recorded:
+                    record_start(con)
+                warehouse.finish_run(con, run_id, status, tally.as_dict())
+        except warehouse.WarehouseLocked as error:
+            logger.error("could not record the end of run %s: %s", run_id, error)
+    _publish_artifacts(tally, warehouse_path, lock_wait_seconds)
+    if locked is not None:
+        raise locked
     summary = tally.as_dict()
     summary.update(run_id=run_id, status=status, warehouse=warehouse_path)
     return summary
@@ -301,37 +422,63 @@ def _article_line(article: Article, is_copy: bool) -> dict[str, Any]:
     }
 
 
-def _publish_artifacts(tally: RunTally, warehouse_path: str) -> None:
-    """A table of counts per step and a markdown summary, both visible on the flow run in the Prefect UI."""
+def _markdown_cell(value: Any) -> str:
+    return ("" if value is None else str(value)).replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown_table(columns: list[str], rows: list[tuple]) -> list[str]:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_markdown_cell(value) for value in row) + " |" for row in rows]
+    return lines
+
+
+def _publish_artifacts(tally: RunTally, warehouse_path: str, lock_wait_seconds: float) -> None:
+    """A table of counts per step and a markdown summary, both keyed so they form a history in the UI."""
     rows = [{"what": f"step: {name}", "count": count} for name, count in tally.steps.items()]
     rows += [{"what": f"reject: {name}", "count": count} for name, count in sorted(tally.rejects.items())]
     rows += [{"what": f"rows: {name}", "count": count} for name, count in sorted(tally.loaded.items())]
+    rows += [{"what": f"seconds: {name}", "count": round(spent, 2)} for name, spent in tally.seconds.items()]
     create_table_artifact(
         key="wirehouse-run-counts", table=rows, description="What each step did in this run"
     )
+
     lines = ["# Wirehouse run", "", f"Warehouse: `{warehouse_path}`", "", "## Articles landed", ""]
     if tally.articles:
-        lines += [
-            "| title | site | published | words | entities | quotes | copy |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for line in tally.articles[:50]:
-            title = (line["title"] or "(untitled)").replace("|", "\\|")
-            lines.append(
-                f"| {title} | {line['site'] or ''} | {line['published_at'] or ''} | {line['words']} | "
-                f"{line['entities']} | {line['quotes']} | {'yes' if line['duplicate'] else ''} |"
-            )
+        lines += _markdown_table(
+            ["title", "site", "published", "words", "entities", "quotes", "copy"],
+            [
+                (
+                    line["title"] or "(untitled)",
+                    line["site"],
+                    line["published_at"],
+                    line["words"],
+                    line["entities"],
+                    line["quotes"],
+                    "yes" if line["duplicate"] else "",
+                )
+                for line in tally.articles[:50]
+            ],
+        )
     else:
         lines.append("No new articles in this run.")
+    try:
+        with warehouse.writer(warehouse_path, wait_seconds=min(lock_wait_seconds, 5.0)) as con:
+            entity_columns, entity_rows = warehouse.run_query(con, "top-entities", {"limit": 10})
+            speaker_columns, speaker_rows = warehouse.run_query(con, "speakers", {"limit": 10})
+        lines += ["", "## Top entities in the warehouse", "", *_markdown_table(entity_columns, entity_rows)]
+        lines += ["", "## Most quoted speakers", "", *_markdown_table(speaker_columns, speaker_rows)]
+    except warehouse.WarehouseLocked:
+        lines += ["", "(The warehouse was busy: top entities and speakers are left out of this summary.)"]
     lines += [
         "",
         "## Try",
         "",
         "```",
         "wirehouse query articles",
-        "wirehouse query quotes",
-        "wirehouse query top-entities",
+        "wirehouse query quotes -p speaker=Rutte",
+        "wirehouse query top-entities -p type=PERSON",
         "wirehouse query rejects",
+        "wirehouse query runs",
         "```",
     ]
     create_markdown_artifact(

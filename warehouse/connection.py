@@ -31,6 +31,7 @@ class WarehouseLocked(RuntimeError):
 
     def __init__(self, path: Path, waited: float, detail: str) -> None:
         match = _HOLDER.search(detail)
+        self._arguments = (path, waited, detail)
         self.path = path
         self.program: str | None = match["program"] if match else None
         self.pid: int | None = int(match["pid"]) if match else None
@@ -41,6 +42,11 @@ class WarehouseLocked(RuntimeError):
             f"DuckDB lets one process at a time open a file it writes to: wait for that process to finish "
             f"or {stop}, then try again (or pass a longer wait). DuckDB said: {detail}"
         )
+
+
+    def __reduce__(self) -> tuple[type, tuple[Path, float, str]]:
+        # Prefect and process pools pickle exceptions: rebuild from the constructor's own arguments.
+        return (type(self), self._arguments)
 
 
 def _is_lock_error(error: duckdb.Error) -> bool:

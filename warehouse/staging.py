@@ -1,0 +1,60 @@
+"""Staged batches: a batch that could not be loaded (the file stayed locked) waits on disk for the next run.
+
+Files live in `<warehouse>.staging/`, one per batch, written atomically; the next run lands them first.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tasks.records import Article, CleanDocument, RawDocument, Reject
+
+
+@dataclass(frozen=True, slots=True)
+class StagedBatch:
+    """Everything a batch needs to be deduped and loaded later, without re-reading or re-cleaning."""
+
+    run_id: str
+    documents: list[RawDocument]
+    cleaned: list[CleanDocument]
+    articles: list[Article]
+    rejects: list[Reject]
+
+
+def staging_folder(warehouse_path: str | Path) -> Path:
+    path = Path(warehouse_path)
+    return path.with_name(path.name + ".staging")
+
+
+def stage_batch(warehouse_path: str | Path, name: str, batch: StagedBatch) -> Path:
+    """Write a batch next to the warehouse (atomically: a crash leaves no half-written file)."""
+    folder = staging_folder(warehouse_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.batch"
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".partial")
+    with os.fdopen(handle, "wb") as out:
+        pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, target)
+    return target
+
+
+def staged_batches(warehouse_path: str | Path) -> list[Path]:
+    """Staged batch files, oldest first."""
+    folder = staging_folder(warehouse_path)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.batch"), key=lambda path: (path.stat().st_mtime, path.name))
+
+
+def read_staged(path: Path) -> StagedBatch:
+    # Only files this package wrote are read: the folder sits next to the user's own warehouse file.
+    with path.open("rb") as handle:
+        return pickle.load(handle)
+
+
+def drop_staged(path: Path) -> None:
+    path.unlink(missing_ok=True)
