@@ -164,3 +164,13 @@ def test_serve_builds_the_deployments_declared_in_prefect_yaml() -> None:
     assert scheduled.schedule.cron == "*/30 * * * *" and scheduled.schedule.timezone == "UTC"
     assert deployments["news-on-demand"].schedules == []
     assert deployments["news-scheduled"].parameters["sources"] == ["seeds/sources.toml"]
+
+
+def test_the_ui_form_shows_every_parameter_with_a_description_and_its_bounds() -> None:
+    from prefect.utilities.callables import parameter_schema
+
+    properties = parameter_schema(news_pipeline).model_dump()["properties"]
+    assert all(spec.get("description") for spec in properties.values()), properties
+    assert properties["batch_size"]["minimum"] == 1
+    assert properties["near_duplicate_threshold"]["maximum"] == 1
+    assert properties["warehouse_path"]["default"] == "warehouse/wirehouse.duckdb"
