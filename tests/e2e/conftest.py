@@ -1,7 +1,9 @@
 """End-to-end fixtures: a real `prefect server`, a `process` work pool and worker, on a copy of the repo.
 
 Everything runs as subprocesses of `sys.executable -m prefect ...` with an isolated, temporary PREFECT_HOME
-and PREFECT_API_URL pointing at the loopback server started here; one server serves the whole module.
+and PREFECT_API_URL pointing at the loopback server started here. The repo copy, the server, the work pool
+and the worker are session-scoped: one of each serves every e2e module (test_deployment.py, test_ui.py), and
+each test module writes its runs to a warehouse file of its own inside the copy.
 """
 
 from __future__ import annotations
@@ -199,7 +201,7 @@ def _wait_for_health(server: PrefectServer, timeout: float) -> None:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def e2e_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the parts of the repo a deployment needs; runs write their warehouse inside it."""
     repo = tmp_path_factory.mktemp("e2e") / "wirehouse"
@@ -214,7 +216,7 @@ def e2e_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return repo
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory, e2e_repo: Path) -> Iterator[PrefectServer]:
     """`prefect server start` on a free loopback port with a throwaway PREFECT_HOME."""
     base = tmp_path_factory.mktemp("prefect")
@@ -238,13 +240,13 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory, e2e_repo: Path) -> 
         stop_process(process)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def work_pool(prefect_server: PrefectServer, e2e_repo: Path) -> str:
     prefect_server.cli("work-pool", "create", WORK_POOL, "--type", "process", cwd=e2e_repo)
     return WORK_POOL
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def worker(
     prefect_server: PrefectServer, work_pool: str, e2e_repo: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Worker]:
@@ -261,3 +263,13 @@ def worker(
     finally:
         # A Prefect 3.9 worker that never ran a flow can acknowledge SIGTERM/SIGINT and keep running.
         stop_process(process, grace=3.0)
+
+
+@pytest.fixture(scope="session")
+def deployments(prefect_server: PrefectServer, work_pool: str, e2e_repo: Path) -> str:
+    """`prefect deploy --all` from the repo copy, once per session; returns the command's output.
+
+    (test_deployment.py runs its own `prefect deploy --all` in its `deployed` fixture, as the check of that
+    command; deploying twice is harmless, the second one updates the same two deployments.)
+    """
+    return prefect_server.cli("deploy", "--all", cwd=e2e_repo).stdout
