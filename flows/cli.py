@@ -42,6 +42,9 @@ def run(
         float, typer.Option(min=0.01, max=1.0, help="Near-duplicate similarity threshold.")
     ] = 0.8,
     refresh: Annotated[bool, typer.Option(help="Re-process documents already in the warehouse.")] = False,
+    lock_wait: Annotated[
+        float, typer.Option(min=0, help="Seconds a write waits for another process holding the warehouse.")
+    ] = 30.0,
 ) -> None:
     """Run the news pipeline once and print what it did."""
     from flows.news import news_pipeline
@@ -53,6 +56,7 @@ def run(
         near_duplicate_threshold=threshold,
         limit=limit,
         refresh=refresh,
+        lock_wait_seconds=lock_wait,
     )
     print_summary(summary)
     if summary.get("status") != "completed":
@@ -193,6 +197,49 @@ def serve(
         raise typer.Exit(2) from error
     console.print("Serving " + ", ".join(f"news-pipeline/{d.name}" for d in deployments) + " (Ctrl+C stops)")
     prefect_serve(*deployments)
+
+
+@app.command()
+def reprocess(
+    db: DbOption = "warehouse/wirehouse.duckdb",
+    since: Annotated[
+        str | None, typer.Option(help="Only documents fetched from this time on (2024-10-01).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch.")] = 50,
+) -> None:
+    """Clean, extract and dedupe again the documents already in the warehouse (no re-fetching)."""
+    from flows.reprocess import reprocess_pipeline
+
+    summary = reprocess_pipeline(warehouse_path=db, since=since, batch_size=batch_size)
+    print_summary(summary)
+    if summary.get("status") != "completed":
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(db: DbOption = "warehouse/wirehouse.duckdb") -> None:
+    """Verify the warehouse: documents behind articles, no orphans, no repeated keys, schema current."""
+    import warehouse
+
+    try:
+        con = warehouse.connect(db, read_only=True, wait_seconds=10)
+    except (FileNotFoundError, warehouse.WarehouseLocked) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    try:
+        problems = warehouse.check(con)
+    finally:
+        con.close()
+    if not problems:
+        console.print(f"{db}: all checks passed", soft_wrap=True)
+        return
+    table = Table(title=f"{db}: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
+    for column in ("check", "rows", "example"):
+        table.add_column(column)
+    for problem in problems:
+        table.add_row(problem.check, str(problem.rows), problem.example)
+    console.print(table)
+    raise typer.Exit(1)
 
 
 @app.command()

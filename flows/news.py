@@ -5,6 +5,7 @@ Each step is a thin Prefect task over one batch; the work itself lives in plain 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import uuid
@@ -322,6 +323,8 @@ def news_pipeline(
     ensure_writer_limit()
 
     def record_start(con: Any) -> None:
+        for crashed in warehouse.mark_crashed_runs(con):
+            logger.warning("run %s was left running by a process that is gone: marked crashed", crashed)
         warehouse.start_run(
             con, run_id, flow_run_id=flow_run.get_id(), deployment=_deployment_name(), parameters=parameters
         )
@@ -392,7 +395,13 @@ def news_pipeline(
             with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
                 if not start_recorded:
                     record_start(con)
-                warehouse.finish_run(con, run_id, status, tally.as_dict())
+                problems = warehouse.check(con)
+                for problem in problems:
+                    logger.error(
+                        "warehouse check: %s (%d rows, e.g. %s)", problem.check, problem.rows, problem.example
+                    )
+                checked = {"ok": not problems, "problems": [dataclasses.asdict(p) for p in problems]}
+                warehouse.finish_run(con, run_id, status, tally.as_dict(), checked)
         except warehouse.WarehouseLocked as error:
             logger.error("could not record the end of run %s: %s", run_id, error)
     _publish_artifacts(tally, warehouse_path, lock_wait_seconds)

@@ -5,11 +5,35 @@ Only this package opens read-write connections; the rest of the pipeline hands i
 
 from warehouse.connection import WarehouseLocked, connect, writer
 from warehouse.dedupe_index import WarehouseIndex
-from warehouse.load import finish_run, known_documents, load_batch, record_hash, start_run
+from warehouse.load import (
+    finish_run,
+    known_documents,
+    load_batch,
+    record_hash,
+    start_run,
+    transaction,
+    write_batch,
+)
+from warehouse.maintenance import (
+    Problem,
+    check,
+    delete_derived,
+    document_ids,
+    mark_crashed_runs,
+    stored_documents,
+)
 from warehouse.migrations import migrate, migrations, schema_version
 from warehouse.named_queries import list_queries, query_parameters, query_sql, run_query
 
 __all__ = [
+    "Problem",
+    "check",
+    "delete_derived",
+    "document_ids",
+    "stored_documents",
+    "mark_crashed_runs",
+    "transaction",
+    "write_batch",
     "WarehouseIndex",
     "WarehouseLocked",
     "connect",

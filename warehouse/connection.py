@@ -43,7 +43,6 @@ class WarehouseLocked(RuntimeError):
             f"or {stop}, then try again (or pass a longer wait). DuckDB said: {detail}"
         )
 
-
     def __reduce__(self) -> tuple[type, tuple[Path, float, str]]:
         # Prefect and process pools pickle exceptions: rebuild from the constructor's own arguments.
         return (type(self), self._arguments)

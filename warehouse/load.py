@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import socket
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -208,23 +210,29 @@ def start_run(
 ) -> None:
     """Record a run as running; starting a run id again (a resumed run) keeps its original start time."""
     con.execute(
-        "INSERT INTO runs (run_id, flow_run_id, deployment, started_at, status, parameters) "
-        "VALUES (?, ?, ?, current_timestamp, 'running', CAST(? AS JSON)) "
+        "INSERT INTO runs (run_id, flow_run_id, deployment, started_at, status, parameters, host, pid) "
+        "VALUES (?, ?, ?, current_timestamp, 'running', CAST(? AS JSON), ?, ?) "
         "ON CONFLICT (run_id) DO UPDATE SET flow_run_id = excluded.flow_run_id, "
         "deployment = excluded.deployment, parameters = excluded.parameters, status = 'running', "
-        "finished_at = NULL",
-        [run_id, flow_run_id, deployment, _json(parameters)],
+        "finished_at = NULL, host = excluded.host, pid = excluded.pid",
+        [run_id, flow_run_id, deployment, _json(parameters), socket.gethostname(), os.getpid()],
     )
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict[str, Any]) -> None:
-    """Record how a run ended and what it counted."""
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    counts: dict[str, Any],
+    checked: dict[str, Any] | None = None,
+) -> None:
+    """Record how a run ended, what it counted and what the integrity check found."""
     con.execute(
-        "INSERT INTO runs (run_id, started_at, finished_at, status, counts) "
-        "VALUES (?, current_timestamp, current_timestamp, ?, CAST(? AS JSON)) "
+        "INSERT INTO runs (run_id, started_at, finished_at, status, counts, checked) "
+        "VALUES (?, current_timestamp, current_timestamp, ?, CAST(? AS JSON), CAST(? AS JSON)) "
         "ON CONFLICT (run_id) DO UPDATE SET finished_at = excluded.finished_at, status = excluded.status, "
-        "counts = excluded.counts",
-        [run_id, status, _json(counts)],
+        "counts = excluded.counts, checked = excluded.checked",
+        [run_id, status, _json(counts), None if checked is None else _json(checked)],
     )
 
 
@@ -253,18 +261,49 @@ def load_batch(
     rejects: Sequence[Reject] = (),
 ) -> dict[str, int]:
     """Write one batch in one transaction; returns rows written (inserted or changed) per table."""
+    with transaction(con):
+        return write_batch(
+            con,
+            run_id,
+            documents=documents,
+            cleaned=cleaned,
+            articles=articles,
+            duplicates=duplicates,
+            fingerprints=fingerprints,
+            rejects=rejects,
+        )
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN ... COMMIT, rolled back on any error: readers see all of it or none of it."""
     con.execute("BEGIN TRANSACTION")
     try:
-        counts = {"documents": _load_documents(con, run_id, documents)}
-        counts["removed_segments"] = _load_removed_segments(con, cleaned)
-        counts.update(_load_articles(con, run_id, articles))
-        counts["fingerprints"] = _load_fingerprints(con, fingerprints)
-        counts["duplicates"] = _load_duplicates(con, run_id, duplicates)
-        counts["rejects"] = _load_rejects(con, run_id, rejects)
+        yield
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def write_batch(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    documents: Sequence[RawDocument] = (),
+    cleaned: Sequence[CleanDocument] = (),
+    articles: Sequence[Article] = (),
+    duplicates: Sequence[Duplicate] = (),
+    fingerprints: Sequence[tuple[str, int, int]] = (),
+    rejects: Sequence[Reject] = (),
+) -> dict[str, int]:
+    """The writes of `load_batch` inside a transaction the caller holds (reprocessing adds deletes to it)."""
+    counts = {"documents": _load_documents(con, run_id, documents)}
+    counts["removed_segments"] = _load_removed_segments(con, cleaned)
+    counts.update(_load_articles(con, run_id, articles))
+    counts["fingerprints"] = _load_fingerprints(con, fingerprints)
+    counts["duplicates"] = _load_duplicates(con, run_id, duplicates)
+    counts["rejects"] = _load_rejects(con, run_id, rejects)
     return counts
 
 

@@ -170,9 +170,18 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # No byline, dateline, menu or related-link line is longer than this (in words).
 _LONGEST_LABEL_WORDS = 40
 _OPENERS = "\"'“‘«(["
-_CLOSERS = "\"'”’»)]*"
-_SENTENCE_END = ".!?…:;"
-_PARAGRAPH_END = ".!?…"
+_CLOSERS = "\"'”’»)]*」』）"
+# With the ideographic full stop and full-width marks that end Chinese and Japanese sentences.
+_SENTENCE_END = ".!?…:;。！？．：；"
+_PARAGRAPH_END = ".!?…。！？．"
+# Letters of scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs):
+# a line of them is one "word" to str.split(), so its words are estimated from its letters instead.
+_UNSPACED_LETTER = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+_LETTERS_PER_UNSPACED_WORD = 2
+# ... and a letter of them says about as much as three characters of spaced text when scoring the body.
+_CHARACTERS_PER_UNSPACED_LETTER = 3
 
 # How lines weigh when grouping the body (see _find_body):
 #   hard reasons end a run of article text; tolerated ones sit inside articles without breaking them.
@@ -212,6 +221,7 @@ class _Line:
     lower_ratio: float
     reason: str | None = None
     is_date: bool = False
+    unspaced_letters: int = 0
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -267,7 +277,8 @@ def _describe(position: int, words: list[str], bare: str) -> _Line:
     # Scripts without case (CJK, Arabic) count as running text, not as title-case menu items.
     lower_ratio = sum(c.islower() for c in cased) / len(cased) if cased else 1.0
     ends = _ends_sentence(text)
-    count = len(words)
+    unspaced = _UNSPACED_LETTER.subn("", text)[1]
+    count = len(words) + unspaced // _LETTERS_PER_UNSPACED_WORD
     # Teaser headlines in rails are long too, but a paragraph ends like a sentence.
     if count >= 10 and lower_ratio >= 0.3 and (_ends_paragraph(text) or count >= 40):
         kind = "prose"
@@ -275,7 +286,7 @@ def _describe(position: int, words: list[str], bare: str) -> _Line:
         kind = "sentence"
     else:
         kind = "short"
-    return _Line(position, text, bare, count, kind, ends, lower_ratio)
+    return _Line(position, text, bare, count, kind, ends, lower_ratio, unspaced_letters=unspaced)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -802,7 +813,8 @@ class _Page:
                     values.append(-_SHORT_LINE_COST)
                 continue
             # A one-line sentence counts half: rails have them too ("Tap to read the full story.").
-            surplus = len(line.text) - _PARAGRAPH_THRESHOLD
+            length = len(line.text) + line.unspaced_letters * (_CHARACTERS_PER_UNSPACED_LETTER - 1)
+            surplus = length - _PARAGRAPH_THRESHOLD
             values.append(surplus if line.kind == "prose" else surplus / 2)
             in_list = line.text.endswith(":")
         return values

@@ -25,6 +25,16 @@ _HTML_START = re.compile(
     rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
     re.IGNORECASE | re.DOTALL,
 )
+# Labels that browsers decode with a superset (WHATWG Encoding Standard): a page that says iso-8859-1 and
+# uses curly quotes means windows-1252, whose bytes 0x80-0x9F are letters and marks, not control codes.
+_WEB_SUPERSETS = {"iso8859-1": "cp1252", "iso8859-9": "cp1254", "tis-620": "cp874", "iso8859-11": "cp874"}
+# UTF-8 with a few broken sequences (a cut multi-byte character, a stray byte) is still UTF-8 when valid
+# multi-byte characters outnumber the broken ones this many times. Legacy text read as UTF-8 shows fewer
+# than 0.35 valid per broken (measured on cp1250/1251/1252, koi8-r, Shift-JIS, EUC-JP/KR, GBK samples).
+_UTF8_VALID_PER_BROKEN = 3
+# Detection cannot tell apart 8-bit code pages that decode the bytes equally well (cp1250, cp1252, cp1257
+# on text with a few accents); the web's default for legacy pages (WHATWG) wins such a tie.
+_DETECTION_TIE_WINNER = "cp1252"
 # Magic numbers of formats that are surely not text (images, archives, documents, executables).
 _BINARY_MAGIC = (
     b"\x89PNG",
@@ -89,10 +99,33 @@ def _declared_charset(raw: bytes, header_charset: str | None) -> str | None:
         if not candidate:
             continue
         try:
-            return codecs.lookup(candidate).name
+            name = codecs.lookup(candidate).name
         except LookupError:
             continue
+        return _WEB_SUPERSETS.get(name, name)
     return None
+
+
+def _mostly_utf8(raw: bytes) -> str | None:
+    """The text of UTF-8 bytes with a few broken sequences (replaced by U+FFFD), else None."""
+    text = raw.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - raw.count("\ufffd".encode())
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    return text if multibyte >= _UTF8_VALID_PER_BROKEN * max(broken, 1) else None
+
+
+def _detect(raw: bytes) -> str | None:
+    """The encoding charset-normalizer finds most plausible, ties going to the web's legacy default."""
+    matches = charset_normalizer.from_bytes(raw[:200_000])
+    best = matches.best()
+    if best is None:
+        return None
+    for match in matches:
+        if (match.percent_chaos, match.percent_coherence) != (best.percent_chaos, best.percent_coherence):
+            continue
+        if _DETECTION_TIE_WINNER in (match.encoding, *match.could_be_from_charset):
+            return _DETECTION_TIE_WINNER
+    return best.encoding
 
 
 def _meta_charset(raw: bytes) -> str | None:
@@ -125,11 +158,12 @@ def decode_bytes(
                 break
             except (UnicodeDecodeError, LookupError):
                 continue
+    if text is None and (text := _mostly_utf8(raw)) is not None:
+        charset = "utf-8"
     if text is None:
-        best = charset_normalizer.from_bytes(raw[:200_000]).best()
-        if best is None:
+        charset = _detect(raw)
+        if charset is None:
             raise DecodeError("bad_encoding", "no character encoding decodes this item")
-        charset = best.encoding
         text = raw.decode(charset, errors="replace")
     if "\x00" in text:
         text = text.replace("\x00", "")

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 
 from tasks.ingest.decode import DecodeError, decode_bytes
 from tasks.records import RawDocument, Reject, SourceItem
@@ -62,6 +63,11 @@ def discover_files(sources: Iterable[str], *, base: Path | None = None) -> Disco
                 else:
                     found.skipped.append(key)
                 continue
+            if _printable(key) != key:
+                # Its location could be neither hashed nor stored: one such file would fail the whole run.
+                message = f"{_printable(key)}: the file name is not valid UTF-8; rename the file"
+                found.rejects.append(Reject(_printable(key), "ingest", "unreadable", message))
+                continue
             found.items.append(SourceItem(source=source, location=key, kind="file"))
     return found
 
@@ -99,10 +105,11 @@ def _walk(folder: Path, source: str, found: Discovery) -> Iterator[Path]:
     """Files below a folder, sorted, hidden ones skipped, each real directory once (no link loops)."""
     visited: set[tuple[int, int]] = set()
 
+    # Rejects found while walking name the file or folder itself: one row per (source, stage, reason) in the
+    # warehouse, so naming only the walked folder would fold a second broken link into the first.
     def on_error(error: OSError) -> None:
-        found.rejects.append(
-            Reject(source, "ingest", "unreadable", f"cannot list {error.filename}: {error.strerror}")
-        )
+        where = _printable(str(error.filename or source))
+        found.rejects.append(Reject(where, "ingest", "unreadable", f"cannot list {where}: {error.strerror}"))
 
     for root, dirs, files in os.walk(folder, followlinks=True, onerror=on_error):
         try:
@@ -119,9 +126,16 @@ def _walk(folder: Path, source: str, found: Discovery) -> Iterator[Path]:
                 continue
             path = Path(root) / name
             if not path.exists():
-                found.rejects.append(Reject(source, "ingest", "broken_link", f"{path} is a link to nothing"))
+                shown = _printable(str(path))
+                reject = Reject(shown, "ingest", "broken_link", f"{shown} is a link to nothing")
+                found.rejects.append(reject)
                 continue
             yield path.resolve()
+
+
+def _printable(path: str) -> str:
+    """A path as valid UTF-8 text: bytes of a name that is not UTF-8 shown as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def document_id(location: str, raw_sha256: str) -> str:
@@ -132,18 +146,31 @@ def document_id(location: str, raw_sha256: str) -> str:
 def read_file(item: SourceItem, *, max_bytes: int, now: datetime | None = None) -> RawDocument | Reject:
     """Read one file's bytes (gunzipped when .gz, capped at `max_bytes`) and decode them."""
     path = Path(item.location)
-    declared = article_type(path) or "text/plain"
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not S_ISREG(status.st_mode):
+            # A named pipe or device would block the run (or never end) when read: only regular files are.
+            return _reject(item, "unreadable", f"{path} is not a regular file (a pipe, socket or device)")
+        size = status.st_size
         if size > max_bytes:
             return _reject(item, "too_large", f"{size:,} bytes is over the {max_bytes:,}-byte limit")
         with path.open("rb") as handle:
             raw_on_disk = handle.read(max_bytes + 1)
+        if len(raw_on_disk) > max_bytes:  # the file grew after it was measured
+            return _reject(item, "too_large", f"over the {max_bytes:,}-byte limit")
     except PermissionError:
         return _reject(item, "unreadable", f"permission denied reading {path}")
     except OSError as error:
         return _reject(item, "unreadable", f"cannot read {path}: {error.strerror or error}")
+    return document_from_bytes(item, raw_on_disk, max_bytes=max_bytes, fetched_at=now or datetime.now(UTC))
 
+
+def document_from_bytes(
+    item: SourceItem, raw_on_disk: bytes, *, max_bytes: int, fetched_at: datetime
+) -> RawDocument | Reject:
+    """Unpack (.gz) and decode bytes read from `item`; also rebuilds stored documents for reprocessing."""
+    path = Path(item.location)
+    declared = article_type(path) or "text/plain"
     raw = raw_on_disk
     if path.suffix.lower() == ".gz":
         try:
@@ -163,7 +190,7 @@ def read_file(item: SourceItem, *, max_bytes: int, now: datetime | None = None) 
         source=item.source,
         location=item.location,
         url=None,
-        fetched_at=now or datetime.now(UTC),
+        fetched_at=fetched_at,
         content_type=decoded.content_type,
         charset=decoded.charset,
         raw=raw_on_disk,

@@ -174,3 +174,13 @@ def test_the_ui_form_shows_every_parameter_with_a_description_and_its_bounds() -
     assert properties["batch_size"]["minimum"] == 1
     assert properties["near_duplicate_threshold"]["maximum"] == 1
     assert properties["warehouse_path"]["default"] == "warehouse/wirehouse.duckdb"
+
+
+def test_a_run_creates_the_one_slot_writer_limit(tmp_path: Path, seeds_dir: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows.news import WRITER_LIMIT
+
+    news_pipeline(sources=[str(tmp_path / "none-*.txt")], warehouse_path=str(tmp_path / "w.duckdb"))
+    with get_client(sync_client=True) as client:
+        assert client.read_global_concurrency_limit_by_name(WRITER_LIMIT).limit == 1
