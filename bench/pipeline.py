@@ -7,6 +7,7 @@ Prints figures; never part of the test suite.
 from __future__ import annotations
 
 import argparse
+import os
 import gzip
 import random
 import shutil
@@ -18,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The flow's temporary Prefect server has no one to report usage to (and its telemetry job logs lock noise).
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from tasks.clean import clean_document  # noqa: E402
 from tasks.extract import extract_article  # noqa: E402

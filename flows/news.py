@@ -11,7 +11,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -239,23 +239,46 @@ def ensure_writer_limit() -> None:
         client.upsert_global_concurrency_limit_by_name(WRITER_LIMIT, limit=1)
 
 
+class WriterSlot:
+    """A run's turn at the warehouse: the writer limit's one slot, taken at the first write, kept to the end.
+
+    Overlapping runs on one Prefect server take turns. Prefect frees a released slot a moment late (the next
+    acquisition waits about 2 s), so the slot is taken once per run rather than once per batch. Its lease
+    is short: the slot of a killed run frees itself within a minute.
+    """
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._held = False
+
+    def hold(self) -> None:
+        if not self._held:
+            self._stack.enter_context(concurrency(WRITER_LIMIT, occupy=1, lease_duration=60, strict=False))
+            self._held = True
+
+    def release(self) -> None:
+        self._stack.close()
+        self._held = False
+
+
 def land_batch(
     batch: StagedBatch,
     settings: Settings,
     warehouse_path: str,
     lock_wait_seconds: float,
+    slot: WriterSlot,
     number: int,
     total: int,
 ) -> tuple[DedupeResult, dict[str, int]]:
     """Dedupe and load one batch while holding the writer slot, so overlapping runs take turns."""
-    with concurrency(WRITER_LIMIT, occupy=1, strict=False):
-        dedupe = dedupe_batch(batch.articles, settings, warehouse_path, lock_wait_seconds, number, total)
-        written = load_batch(batch.run_id, warehouse_path, lock_wait_seconds, batch, dedupe, number, total)
+    slot.hold()
+    dedupe = dedupe_batch(batch.articles, settings, warehouse_path, lock_wait_seconds, number, total)
+    written = load_batch(batch.run_id, warehouse_path, lock_wait_seconds, batch, dedupe, number, total)
     return dedupe, written
 
 
 def land_staged_batches(
-    settings: Settings, warehouse_path: str, lock_wait_seconds: float, tally: RunTally
+    settings: Settings, warehouse_path: str, lock_wait_seconds: float, slot: WriterSlot, tally: RunTally
 ) -> None:
     """Load what earlier runs staged because the warehouse was locked; a batch still locked stays staged."""
     staged = staged_batches(warehouse_path)
@@ -264,7 +287,7 @@ def land_staged_batches(
         batch = read_staged(path)
         try:
             dedupe, written = land_batch(
-                batch, settings, warehouse_path, lock_wait_seconds, index, len(staged)
+                batch, settings, warehouse_path, lock_wait_seconds, slot, index, len(staged)
             )
         except warehouse.WarehouseLocked as error:
             logger.warning("staged batch %s stays staged: %s", path.name, error)
@@ -339,10 +362,11 @@ def news_pipeline(
         logger.warning("the warehouse is busy, the run goes on and records itself later: %s", error)
 
     tally = RunTally()
+    slot = WriterSlot()
     status = "failed"
     locked: warehouse.WarehouseLocked | None = None
     try:
-        land_staged_batches(settings, warehouse_path, lock_wait_seconds, tally)
+        land_staged_batches(settings, warehouse_path, lock_wait_seconds, slot, tally)
         items, plan_rejects, skipped = plan_items(sources, limit)
         tally.steps["discovered"] = len(items)
         tally.steps["passed_over"] = skipped
@@ -373,7 +397,7 @@ def news_pipeline(
             try:
                 with tally.timed("dedupe+load"):
                     dedupe, written = land_batch(
-                        batch, settings, warehouse_path, lock_wait_seconds, number, total
+                        batch, settings, warehouse_path, lock_wait_seconds, slot, number, total
                     )
             except warehouse.WarehouseLocked as error:
                 # Nothing is lost: the batch waits on disk and the next run lands it first.
@@ -404,6 +428,8 @@ def news_pipeline(
                 warehouse.finish_run(con, run_id, status, tally.as_dict(), checked)
         except warehouse.WarehouseLocked as error:
             logger.error("could not record the end of run %s: %s", run_id, error)
+        finally:
+            slot.release()
     _publish_artifacts(tally, warehouse_path, lock_wait_seconds)
     if locked is not None:
         raise locked

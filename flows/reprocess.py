@@ -12,15 +12,14 @@ from typing import Annotated, Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.concurrency.sync import concurrency
 from prefect.runtime import flow_run
 from pydantic import Field
 
 import warehouse
 from flows.news import (
     DEFAULT_WAREHOUSE,
-    WRITER_LIMIT,
     RunTally,
+    WriterSlot,
     clean_batch,
     ensure_writer_limit,
     extract_batch,
@@ -120,6 +119,7 @@ def reprocess_pipeline(
     batches = [doc_ids[i : i + batch_size] for i in range(0, len(doc_ids), batch_size)]
     logger.info("re-processing %d documents in %d batches", len(doc_ids), len(batches))
     tally = RunTally()
+    slot = WriterSlot()
     status = "failed"
     try:
         for number, ids in enumerate(batches, start=1):
@@ -129,19 +129,19 @@ def reprocess_pipeline(
             cleaned, clean_rejects = clean_batch(documents, number, len(batches))
             articles, extract_rejects = extract_batch(cleaned, settings, number, len(batches))
             rejects = decode_rejects + clean_rejects + extract_rejects
-            with concurrency(WRITER_LIMIT, occupy=1, strict=False):
-                written = replace_batch(
-                    run_id,
-                    warehouse_path,
-                    lock_wait_seconds,
-                    ids,
-                    cleaned,
-                    articles,
-                    rejects,
-                    settings,
-                    number,
-                    len(batches),
-                )
+            slot.hold()
+            written = replace_batch(
+                run_id,
+                warehouse_path,
+                lock_wait_seconds,
+                ids,
+                cleaned,
+                articles,
+                rejects,
+                settings,
+                number,
+                len(batches),
+            )
             tally.steps.update(
                 documents=len(rows),
                 cleaned=len(cleaned),
@@ -153,8 +153,11 @@ def reprocess_pipeline(
             tally.loaded.update(written)
         status = "completed"
     finally:
-        with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
-            warehouse.finish_run(con, run_id, status, tally.as_dict())
+        try:
+            with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
+                warehouse.finish_run(con, run_id, status, tally.as_dict())
+        finally:
+            slot.release()
     summary = tally.as_dict()
     summary.update(run_id=run_id, status=status, warehouse=warehouse_path)
     return summary
