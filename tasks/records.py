@@ -46,6 +46,13 @@ class RawDocument:
     raw: bytes
     raw_sha256: str
     text: str  # raw decoded with `charset`
+    # What the web told us, for fetched items (None for local files).
+    http_status: int | None = None
+    final_url: str | None = None  # after redirects
+    etag: str | None = None
+    last_modified: str | None = None
+    # Metadata that travelled with the item from a feed or sitemap (title, published, author), as candidates.
+    hints: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
