@@ -30,13 +30,20 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
     """Run every extractor over one cleaned document."""
     text = doc.text
     meta = resolve_metadata(doc, default_timezone=settings.default_timezone)
-    entities, mentions = find_entities(text)
-    language = meta.language or detect_language(text)
+    # Offsets stay valid on a prefix, so the extractors simply read less of an over-long text.
+    readable = text[: settings.max_extract_chars]
+    entities, mentions = find_entities(readable)
+    language = meta.language or detect_language(readable)
     text_sha256 = text_hash(text)
     key = meta.canonical_url or doc.url or doc.location or doc.doc_id
     evidence = dict(meta.evidence)
     if not meta.language and language:
         evidence["language"] = "detected (py3langid)"
+    if len(readable) < len(text):
+        evidence["extraction"] = (
+            f"entities, quotes, dates and amounts read from the first {len(readable):,} "
+            f"of {len(text):,} characters"
+        )
     return Article(
         article_id=article_id_for(key, text_sha256),
         doc_id=doc.doc_id,
@@ -56,9 +63,9 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
         word_count=len(_WORD.findall(text)),
         text_sha256=text_sha256,
         entities=tuple(entities),
-        quotes=tuple(find_quotes(text, mentions)),
-        dates=tuple(find_dates(text, meta.published_at)),
-        amounts=tuple(find_amounts(text)),
+        quotes=tuple(find_quotes(readable, mentions)),
+        dates=tuple(find_dates(readable, meta.published_at)),
+        amounts=tuple(find_amounts(readable)),
         links=doc.links,
         evidence=evidence,
     )

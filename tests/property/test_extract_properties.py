@@ -181,3 +181,21 @@ def test_amounts_point_at_their_words_with_finite_values(text: str) -> None:
     amounts = find_amounts(text)
     assert_offsets_point_at_their_text(text, amounts)
     assert all(math.isfinite(amount.value) for amount in amounts)
+
+
+def test_an_over_long_text_is_read_only_up_to_the_extraction_cap() -> None:
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from tasks.extract import extract_article
+    from tasks.records import CleanDocument
+    from tasks.settings import Settings
+
+    paragraph = "Officials in Berlin said on Monday that 12 new schools will open, the ministry confirmed."
+    doc = CleanDocument(doc_id="d", source="s", url=None, fetched_at=datetime(2024, 1, 2, tzinfo=UTC),
+                        content_type="text/plain", paragraphs=(paragraph,) * 400)
+    settings = dataclasses.replace(Settings(), max_extract_chars=2_000)
+    article = extract_article(doc, settings)
+    assert article.word_count > 5_000  # the text itself is kept whole
+    assert all(amount.end <= 2_000 for amount in article.amounts)
+    assert article.amounts and "first 2,000" in article.evidence["extraction"]
