@@ -35,6 +35,7 @@ from tasks.dedupe import DedupeResult, dedupe_articles
 from tasks.extract import extract_articles
 from tasks.ingest.files import discover_files, read_file
 from tasks.ingest.sources import expand_sources, is_web_source
+from tasks.ingest.warc import read_warc
 from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem
 from tasks.settings import Settings
 from warehouse.staging import StagedBatch, drop_staged, read_staged, stage_batch, staged_batches
@@ -104,8 +105,14 @@ def ingest_batch(
     documents: list[RawDocument] = []
     rejects: list[Reject] = []
     for item in items:
-        result = read_file(item, max_bytes=settings.max_document_bytes)
-        (rejects if isinstance(result, Reject) else documents).append(result)
+        if item.kind == "warc":
+            results = list(
+                read_warc(Path(item.location), source=item.source, max_bytes=settings.max_document_bytes)
+            )
+        else:
+            results = [read_file(item, max_bytes=settings.max_document_bytes)]
+        for result in results:
+            (rejects if isinstance(result, Reject) else documents).append(result)
     unchanged = 0
     if documents and not refresh:
         try:

@@ -8,6 +8,7 @@ from warehouse.dedupe_index import WarehouseIndex
 from warehouse.load import (
     finish_run,
     known_documents,
+    known_locations,
     load_batch,
     record_hash,
     start_run,
@@ -39,6 +40,7 @@ __all__ = [
     "connect",
     "finish_run",
     "known_documents",
+    "known_locations",
     "list_queries",
     "load_batch",
     "migrate",

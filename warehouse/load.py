@@ -542,3 +542,13 @@ def _load_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence
         changed_when="(rejects.run_id, rejects.message) IS DISTINCT FROM (excluded.run_id, excluded.message)",
         computed={"at": "current_timestamp"},
     )
+
+
+def known_locations(con: duckdb.DuckDBPyConnection, locations: list[str]) -> set[str]:
+    """The locations (canonical URLs) among these that some stored document was read from."""
+    if not locations:
+        return set()
+    rows = con.execute(
+        f"SELECT DISTINCT location FROM documents WHERE {_ids_in('location')}", [list(locations)]
+    ).fetchall()
+    return {location for (location,) in rows}

@@ -16,6 +16,8 @@ from pathlib import Path
 from stat import S_ISREG
 
 from tasks.ingest.decode import DecodeError, decode_bytes
+from tasks.ingest.ids import document_id
+from tasks.ingest.warc import is_warc_path
 from tasks.records import RawDocument, Reject, SourceItem
 
 ARTICLE_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html", ".xhtml": "text/html"}
@@ -50,6 +52,9 @@ def discover_files(sources: Iterable[str], *, base: Path | None = None) -> Disco
             if key in seen:
                 continue
             seen.add(key)
+            if is_warc_path(path):
+                found.items.append(SourceItem(source=source, location=key, kind="warc"))
+                continue
             if article_type(path) is None:
                 if named_explicitly:
                     found.rejects.append(
@@ -57,7 +62,7 @@ def discover_files(sources: Iterable[str], *, base: Path | None = None) -> Disco
                             source,
                             "ingest",
                             "unsupported_type",
-                            f"{path.name}: not a .txt, .html, .htm or .gz of them",
+                            f"{path.name}: not a .txt, .html, .htm, .warc or .gz of them",
                         )
                     )
                 else:
@@ -136,11 +141,6 @@ def _walk(folder: Path, source: str, found: Discovery) -> Iterator[Path]:
 def _printable(path: str) -> str:
     """A path as valid UTF-8 text: bytes of a name that is not UTF-8 shown as \\xNN escapes."""
     return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def document_id(location: str, raw_sha256: str) -> str:
-    """Stable id of one version of one item: the same bytes at the same place give the same id."""
-    return hashlib.sha256(f"{location}\x00{raw_sha256}".encode()).hexdigest()[:32]
 
 
 def read_file(item: SourceItem, *, max_bytes: int, now: datetime | None = None) -> RawDocument | Reject:

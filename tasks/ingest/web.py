@@ -1,0 +1,376 @@
+"""Fetching pages from the web: polite per host, incremental with conditional GETs, safe by default.
+
+Owns the HTTP session, robots.txt, redirects, retries, size caps and the address guard; decoding is shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from protego import Protego
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
+
+from tasks.ingest.decode import DecodeError, decode_bytes
+from tasks.ingest.files import document_id
+from tasks.ingest.urls import canonicalize_url, check_address
+from tasks.records import RawDocument, Reject
+
+# A server asking us to come back later is obeyed, but not for longer than this per attempt.
+_MAX_RETRY_AFTER = 60.0
+# Google reads at most 500 KiB of robots.txt; more is a misconfiguration, not rules.
+_MAX_ROBOTS_BYTES = 500_000
+# A Crawl-delay above this would stall a worker for good; such a host is still asked this rarely.
+_MAX_CRAWL_DELAY = 30.0
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_PAGE_TYPES = frozenset(
+    {"application/xhtml+xml", "application/xml", "application/rss+xml", "application/atom+xml"}
+)
+# Statuses handed back to the caller as they are: redirects to follow, 304 to report as Unchanged.
+_PASSED_ON_STATUSES = _REDIRECT_STATUSES | {304}
+_CHUNK_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How the fetcher behaves; built once from the flow parameters."""
+
+    user_agent: str = "Wirehouse/0.1 (+https://github.com/wirehouse; news pipeline)"
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0  # per socket read, not for the whole body
+    retries: int = 3  # extra attempts after the first, for connection errors, 429 and 5xx
+    backoff: float = 0.5  # first wait in seconds; doubles per attempt
+    max_redirects: int = 5
+    max_bytes: int = 20_000_000  # of the decoded body, so compressed bombs are capped too
+    per_host_interval: float = 1.0  # seconds between request starts on one host (robots Crawl-delay wins)
+    max_workers: int = 8
+    allow_private: bool = False  # True only for tests and intranets: lets requests reach internal addresses
+    obey_robots: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """A page the server says has not changed since the given ETag / Last-Modified (HTTP 304)."""
+
+    url: str
+    source: str = ""
+
+
+FetchResult = RawDocument | Reject | Unchanged
+
+
+@dataclass
+class _Host:
+    """Politeness and robots state of one scheme://host:port."""
+
+    interval: float
+    slot_lock: threading.Lock = field(default_factory=threading.Lock)
+    next_allowed: float = 0.0
+    robots_lock: threading.Lock = field(default_factory=threading.Lock)
+    robots: Protego | None = None
+    robots_loaded: bool = False
+
+
+class _Failure(Exception):
+    """An expected failure inside one fetch, turned into a Reject at the top."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class _Response:
+    status: int
+    url: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class Fetcher:
+    """Fetches pages with one pooled session; safe to share between threads (`fetch_many` does)."""
+
+    def __init__(self, settings: FetchSettings | None = None) -> None:
+        self.settings = settings or FetchSettings()
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = self.settings.user_agent
+        # Retries and redirects are ours (to honour Retry-After, check every hop): the adapter does none.
+        adapter = HTTPAdapter(pool_maxsize=max(self.settings.max_workers, 10), max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self._hosts: dict[str, _Host] = {}
+        self._hosts_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.session.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def fetch(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        source: str | None = None,
+    ) -> FetchResult:
+        """Fetch one page: a RawDocument, Unchanged on HTTP 304, or a Reject with a stable reason code."""
+        try:
+            canonical = canonicalize_url(url)
+        except ValueError as error:
+            return Reject(source=url, stage="ingest", reason="bad_url", message=str(error))
+        headers = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,text/*;q=0.8"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            response = self._follow(canonical, headers, max_bytes=self.settings.max_bytes, is_page=True)
+        except _Failure as failure:
+            return Reject(source=url, stage="ingest", reason=failure.reason, message=f"{url}: {failure}")
+        if response.status == 304:
+            return Unchanged(url=canonical, source=source or url)
+
+        mime, charset = _content_type(response.headers.get("Content-Type"))
+        try:
+            decoded = decode_bytes(response.body, declared_type=mime or None, header_charset=charset)
+        except DecodeError as error:
+            return Reject(source=url, stage="ingest", reason=error.reason, message=f"{url}: {error}")
+        raw_sha256 = hashlib.sha256(response.body).hexdigest()
+        return RawDocument(
+            doc_id=document_id(canonical, raw_sha256),
+            source=source or url,
+            location=canonical,
+            url=response.url,
+            fetched_at=datetime.now(UTC),
+            content_type=decoded.content_type,
+            charset=decoded.charset,
+            raw=response.body,
+            raw_sha256=raw_sha256,
+            text=decoded.text,
+            http_status=response.status,
+            final_url=response.url,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+        )
+
+    def fetch_many(
+        self,
+        urls: Iterable[str],
+        *,
+        validators: Mapping[str, tuple[str | None, str | None]] | None = None,
+        source: str | None = None,
+    ) -> list[FetchResult]:
+        """Fetch many pages in parallel (hosts stay polite); results in the order of `urls`.
+
+        `validators` maps a URL to its (etag, last_modified) from the previous run, for conditional GETs.
+        """
+        known = validators or {}
+
+        def one(url: str) -> FetchResult:
+            etag, last_modified = known.get(url, (None, None))
+            return self.fetch(url, etag=etag, last_modified=last_modified, source=source)
+
+        with ThreadPoolExecutor(max_workers=self.settings.max_workers) as pool:
+            return list(pool.map(one, list(urls)))
+
+    # -- one URL through redirects -------------------------------------------------------------------------
+
+    def _follow(self, url: str, headers: dict[str, str], *, max_bytes: int, is_page: bool) -> _Response:
+        """GET `url`, following redirects by hand so every hop passes scheme, address and robots checks."""
+        seen = {url}
+        current = url
+        for _ in range(self.settings.max_redirects + 1):
+            self._check_target(current, check_robots=is_page)
+            response = self._get_with_retries(current, headers, max_bytes=max_bytes, is_page=is_page)
+            if response.status not in _REDIRECT_STATUSES:
+                return response
+            location = response.headers.get("Location")
+            if not location:
+                raise _Failure("http_4xx", f"HTTP {response.status} redirect without a Location header")
+            try:
+                current = canonicalize_url(urljoin(current, location))
+            except ValueError as error:
+                raise _Failure("bad_url", f"redirect to an unusable URL: {error}") from None
+            if current in seen:
+                raise _Failure("redirect_loop", f"redirects come back to {current}")
+            seen.add(current)
+        raise _Failure("too_many_redirects", f"more than {self.settings.max_redirects} redirects")
+
+    def _check_target(self, url: str, *, check_robots: bool) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            scheme = parts.scheme or "no scheme"
+            raise _Failure("bad_scheme", f"only http and https are fetched, not {scheme}")
+        problem = check_address(parts.hostname or "", allow_private=self.settings.allow_private)
+        if problem:
+            raise _Failure("private_address", problem)
+        if check_robots and self.settings.obey_robots:
+            robots = self._robots(url)
+            if robots is not None and not robots.can_fetch(url, self.settings.user_agent):
+                raise _Failure("robots", f"robots.txt of {parts.netloc} disallows this URL")
+
+    def _robots(self, url: str) -> Protego | None:
+        """The host's robots rules, fetched once per Fetcher; None (allow all) when there are none."""
+        parts = urlsplit(url)
+        host = self._host(url)
+        with host.robots_lock:
+            if host.robots_loaded:
+                return host.robots
+            robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+            try:
+                response = self._follow(robots_url, {}, max_bytes=_MAX_ROBOTS_BYTES, is_page=False)
+            except _Failure:
+                response = None  # unreachable robots.txt: allow all, as for a missing one
+            if response is not None and 200 <= response.status < 300:
+                host.robots = Protego.parse(response.body.decode("utf-8", errors="replace"))
+                delay = host.robots.crawl_delay(self.settings.user_agent)
+                if delay:
+                    with host.slot_lock:
+                        host.interval = max(host.interval, min(float(delay), _MAX_CRAWL_DELAY))
+                        host.next_allowed = max(host.next_allowed, time.monotonic() + host.interval)
+            host.robots_loaded = True
+            return host.robots
+
+    # -- one request, retried --------------------------------------------------------------------------------
+
+    def _get_with_retries(
+        self, url: str, headers: dict[str, str], *, max_bytes: int, is_page: bool
+    ) -> _Response:
+        settings = self.settings
+        attempt = 0
+        while True:
+            self._wait_turn(url)
+            retry_reason, wait = "", 0.0
+            try:
+                response = self._get_once(url, headers, max_bytes=max_bytes, is_page=is_page)
+            except requests.exceptions.ConnectTimeout as error:
+                retry_reason = "timeout"
+                message = f"no connection within {settings.connect_timeout} s ({error})"
+            except requests.exceptions.Timeout:
+                # A server too slow to answer is not hammered again.
+                raise _Failure("timeout", f"no data for {settings.read_timeout} s") from None
+            except requests.exceptions.ConnectionError as error:
+                retry_reason, message = "connection_error", f"connection failed: {error}"
+            else:
+                if response.status == 429 or response.status >= 500:
+                    retry_reason = "http_429" if response.status == 429 else "http_5xx"
+                    message = f"HTTP {response.status} after {attempt + 1} attempts"
+                    wait = _retry_after(response.headers.get("Retry-After"))
+                elif response.status == 404 or response.status == 410:
+                    raise _Failure("http_404", f"HTTP {response.status}: the page is not there")
+                elif 400 <= response.status < 500:
+                    raise _Failure("http_4xx", f"HTTP {response.status}")
+                elif not (200 <= response.status < 300 or response.status in _PASSED_ON_STATUSES):
+                    raise _Failure("http_other", f"HTTP {response.status} is neither a page nor a redirect")
+                else:
+                    return response
+            if attempt >= settings.retries:
+                raise _Failure(retry_reason, message)
+            # Exponential back-off with jitter, unless the server named a longer wait.
+            backoff = settings.backoff * (2**attempt) * (1 + random.random() / 4)
+            time.sleep(max(backoff, wait))
+            attempt += 1
+
+    def _get_once(self, url: str, headers: dict[str, str], *, max_bytes: int, is_page: bool) -> _Response:
+        settings = self.settings
+        with self.session.get(
+            url,
+            headers=headers,
+            timeout=(settings.connect_timeout, settings.read_timeout),
+            allow_redirects=False,
+            stream=True,
+        ) as response:
+            status = response.status_code
+            if not 200 <= status < 300:
+                # Error, redirect and 304 bodies are not needed; closing drops the connection if unread.
+                return _Response(status, url, response.headers, b"")
+            if is_page:
+                mime, _ = _content_type(response.headers.get("Content-Type"))
+                if mime and not (mime.startswith("text/") or mime in _PAGE_TYPES or mime.endswith("+xml")):
+                    raise _Failure("not_html", f"content type {mime} is not a page")
+            declared_length = response.headers.get("Content-Length", "")
+            if declared_length.isdigit() and int(declared_length) > max_bytes:
+                raise _Failure("too_large", f"declares {int(declared_length):,} bytes, over {max_bytes:,}")
+            body = bytearray()
+            try:
+                # iter_content yields decompressed bytes, so counting them caps gzip/brotli bombs as well.
+                for chunk in response.iter_content(_CHUNK_BYTES):
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise _Failure("too_large", f"body is over {max_bytes:,} bytes")
+            except requests.exceptions.ConnectionError as error:
+                # requests wraps a read timeout in the middle of the body as a ConnectionError.
+                if any(isinstance(arg, ReadTimeoutError) for arg in error.args):
+                    raise _Failure("timeout", f"body stalled for {settings.read_timeout} s") from None
+                raise _Failure("connection_error", f"connection broke while reading: {error}") from None
+            except (
+                requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.ContentDecodingError,
+            ) as err:
+                raise _Failure("bad_transfer", f"body could not be read: {err}") from None
+            return _Response(status, url, response.headers, bytes(body))
+
+    # -- politeness ------------------------------------------------------------------------------------------
+
+    def _host(self, url: str) -> _Host:
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        with self._hosts_lock:
+            if key not in self._hosts:
+                self._hosts[key] = _Host(interval=self.settings.per_host_interval)
+            return self._hosts[key]
+
+    def _wait_turn(self, url: str) -> None:
+        """Sleep until this host may be asked again; reserving the slot under the lock spaces the threads."""
+        host = self._host(url)
+        with host.slot_lock:
+            now = time.monotonic()
+            start = max(now, host.next_allowed)
+            host.next_allowed = start + host.interval
+        if start > now:
+            time.sleep(start - now)
+
+
+def _content_type(header: str | None) -> tuple[str, str | None]:
+    """The media type (lower-case) and charset parameter of a Content-Type header."""
+    if not header:
+        return "", None
+    mime, *params = header.split(";")
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip("\"'")
+    return mime.strip().lower(), charset
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), capped; 0 if absent or bad."""
+    if not value:
+        return 0.0
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), _MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 0.0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return min(max((when - datetime.now(UTC)).total_seconds(), 0.0), _MAX_RETRY_AFTER)
