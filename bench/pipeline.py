@@ -7,8 +7,8 @@ Prints figures; never part of the test suite.
 from __future__ import annotations
 
 import argparse
-import os
 import gzip
+import os
 import random
 import shutil
 import sys

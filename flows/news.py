@@ -11,6 +11,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ from tasks.extract import extract_articles
 from tasks.ingest.files import discover_files, read_file
 from tasks.ingest.sources import expand_sources, is_web_source
 from tasks.ingest.warc import read_warc
+from tasks.ingest.web import Fetcher, FetchSettings
+from tasks.ingest.web_discovery import discover_web
 from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem
 from tasks.settings import Settings
 from warehouse.staging import StagedBatch, drop_staged, read_staged, stage_batch, staged_batches
@@ -98,12 +101,36 @@ def ingest_batch(
     warehouse_path: str,
     lock_wait_seconds: float,
     refresh: bool,
+    fetcher: Fetcher,
+    hints: dict[str, tuple[tuple[str, str], ...]],
     number: int,
     total: int,
 ) -> tuple[list[RawDocument], list[Reject], int]:
     """Read a batch of items; documents already in the warehouse are skipped unless `refresh`."""
     documents: list[RawDocument] = []
     rejects: list[Reject] = []
+    web_items = [item for item in items if item.kind == "url"]
+    items = [item for item in items if item.kind != "url"]
+    skipped_urls = 0
+    if web_items and not refresh:
+        try:
+            with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
+                fetched_before = warehouse.known_locations(con, [item.location for item in web_items])
+        except warehouse.WarehouseLocked:
+            fetched_before = set()
+        skipped_urls = sum(item.location in fetched_before for item in web_items)
+        web_items = [item for item in web_items if item.location not in fetched_before]
+    if web_items:
+        # I/O-bound: many hosts at once, each kept to its own rate by the fetcher.
+        with ThreadPoolExecutor(max_workers=fetcher.settings.max_workers) as pool:
+            fetched = list(pool.map(lambda item: fetcher.fetch(item.location, source=item.source), web_items))
+        for item, result in zip(web_items, fetched, strict=True):
+            if isinstance(result, RawDocument):
+                documents.append(dataclasses.replace(result, hints=hints.get(item.location, ())))
+            elif isinstance(result, Reject):
+                rejects.append(result)
+            else:
+                skipped_urls += 1
     for item in items:
         if item.kind == "warc":
             results = list(
@@ -124,6 +151,7 @@ def ingest_batch(
             known = set()
         unchanged = sum(doc.doc_id in known for doc in documents)
         documents = [doc for doc in documents if doc.doc_id not in known]
+    unchanged += skipped_urls
     get_run_logger().info(
         "batch %d/%d: read %d new, %d unchanged, %d rejected",
         number,
@@ -189,26 +217,25 @@ def load_batch(
         )
 
 
-def plan_items(sources: list[str], limit: int | None) -> tuple[list[SourceItem], list[Reject], int]:
-    """Expand sources into items to read; returns items, rejects and the count of files passed over."""
+@dataclass(slots=True)
+class Plan:
+    """What a run will read: items in order, rejects found while planning, files passed over, feed hints."""
+
+    items: list[SourceItem]
+    rejects: list[Reject]
+    passed_over: int
+    hints: dict[str, tuple[tuple[str, str], ...]]
+
+
+def plan_items(sources: list[str], limit: int | None, fetcher: Fetcher) -> Plan:
+    """Expand local sources into files and web sources into pages (through feeds, sitemaps, robots.txt)."""
     expanded, rejects = expand_sources(sources, base=Path.cwd())
-    local = []
-    for source in expanded:
-        if is_web_source(source):
-            rejects.append(
-                Reject(
-                    source,
-                    "ingest",
-                    "unsupported_source",
-                    "web sources (URLs, feeds, sitemaps) are not supported yet; "
-                    "save the page and point Wirehouse at the file",
-                )
-            )
-        else:
-            local.append(source)
+    local = [source for source in expanded if not is_web_source(source)]
+    web = discover_web([source for source in expanded if is_web_source(source)], fetcher)
     found = discover_files(local)
-    items = found.items[:limit] if limit is not None else found.items
-    return items, rejects + found.rejects, len(found.skipped)
+    items = found.items + web.items
+    items = items[:limit] if limit is not None else items
+    return Plan(items, rejects + found.rejects + web.rejects, len(found.skipped), web.hints)
 
 
 def validate_parameters(sources: list[str], warehouse_path: str) -> None:
@@ -323,6 +350,8 @@ def news_pipeline(
     limit: Annotated[int | None, Field(ge=0, title="Limit")] = None,
     refresh: Annotated[bool, Field(title="Refresh")] = False,
     lock_wait_seconds: Annotated[float, Field(ge=0, le=3600, title="Lock wait (seconds)")] = 30.0,
+    allow_private: Annotated[bool, Field(title="Allow private addresses")] = False,
+    requests_per_second: Annotated[float, Field(gt=0, le=100, title="Requests per second per host")] = 1.0,
 ) -> dict[str, Any]:
     """Run the whole pipeline over `sources` and return the run's counts.
 
@@ -335,6 +364,8 @@ def news_pipeline(
         refresh: Re-process documents that are already in the warehouse.
         lock_wait_seconds: How long a write waits for another process holding the warehouse file before the
             batch is staged for the next run.
+        allow_private: Fetch from private, loopback and link-local addresses (intranets, tests).
+        requests_per_second: The most requests per second sent to any one host (robots.txt may ask for less).
     """
     logger = get_run_logger()
     sources = sources or [resolve_default(DEFAULT_SOURCES)]
@@ -349,7 +380,10 @@ def news_pipeline(
         "limit": limit,
         "refresh": refresh,
         "lock_wait_seconds": lock_wait_seconds,
+        "allow_private": allow_private,
+        "requests_per_second": requests_per_second,
     }
+    fetcher = Fetcher(FetchSettings(allow_private=allow_private, per_host_interval=1.0 / requests_per_second))
     ensure_writer_limit()
 
     def record_start(con: Any) -> None:
@@ -374,7 +408,8 @@ def news_pipeline(
     locked: warehouse.WarehouseLocked | None = None
     try:
         land_staged_batches(settings, warehouse_path, lock_wait_seconds, slot, tally)
-        items, plan_rejects, skipped = plan_items(sources, limit)
+        plan = plan_items(sources, limit, fetcher)
+        items, plan_rejects, skipped = plan.items, plan.rejects, plan.passed_over
         tally.steps["discovered"] = len(items)
         tally.steps["passed_over"] = skipped
         tally.add_rejects(plan_rejects)
@@ -388,7 +423,15 @@ def news_pipeline(
         for number, items_in_batch in enumerate(batches, start=1):
             with tally.timed("ingest"):
                 documents, ingest_rejects, unchanged = ingest_batch(
-                    items_in_batch, settings, warehouse_path, lock_wait_seconds, refresh, number, total
+                    items_in_batch,
+                    settings,
+                    warehouse_path,
+                    lock_wait_seconds,
+                    refresh,
+                    fetcher,
+                    plan.hints,
+                    number,
+                    total,
                 )
             with tally.timed("clean"):
                 cleaned, clean_rejects = clean_batch(documents, number, total)
@@ -437,6 +480,7 @@ def news_pipeline(
             logger.error("could not record the end of run %s: %s", run_id, error)
         finally:
             slot.release()
+            fetcher.close()
     _publish_artifacts(tally, warehouse_path, lock_wait_seconds)
     if locked is not None:
         raise locked

@@ -9,7 +9,7 @@ import dataclasses
 
 from tasks.clean.html import clean_html
 from tasks.clean.text import clean_text
-from tasks.records import CleanDocument, RawDocument, Reject
+from tasks.records import Candidate, CleanDocument, RawDocument, Reject
 
 
 def clean_document(doc: RawDocument) -> CleanDocument:
@@ -42,5 +42,9 @@ def clean_documents(docs: list[RawDocument]) -> tuple[list[CleanDocument], list[
                 )
             )
             continue
-        cleaned.append(dataclasses.replace(result, location=doc.location))
+        # Feed and sitemap metadata is weaker evidence than the page's own: it goes after the page's.
+        hinted = tuple(Candidate(name, value, "feed") for name, value in doc.hints)
+        cleaned.append(
+            dataclasses.replace(result, location=doc.location, candidates=result.candidates + hinted)
+        )
     return cleaned, rejects

@@ -169,6 +169,28 @@ class Fetcher:
             last_modified=response.headers.get("Last-Modified"),
         )
 
+    def fetch_resource(
+        self, url: str, *, source: str | None = None
+    ) -> tuple[bytes, str | None, str] | Reject:
+        """Fetch a feed or sitemap (any content type, gzip included) with the same caps, retries and safety.
+
+        Returns the body, its MIME type and the final URL, or a Reject.
+        """
+        try:
+            canonical = canonicalize_url(url)
+            self._check_target(canonical, check_robots=True)
+            response = self._follow(
+                canonical, {"Accept": "*/*"}, max_bytes=self.settings.max_bytes, is_page=False
+            )
+        except ValueError as error:
+            return Reject(source=source or url, stage="ingest", reason="bad_url", message=str(error))
+        except _Failure as failure:
+            return Reject(
+                source=source or url, stage="ingest", reason=failure.reason, message=f"{url}: {failure}"
+            )
+        mime, _ = _content_type(response.headers.get("Content-Type"))
+        return response.body, mime or None, response.url
+
     def fetch_many(
         self,
         urls: Iterable[str],
