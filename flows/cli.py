@@ -42,6 +42,10 @@ def run(
         float, typer.Option(min=0.01, max=1.0, help="Near-duplicate similarity threshold.")
     ] = 0.8,
     refresh: Annotated[bool, typer.Option(help="Re-process documents already in the warehouse.")] = False,
+    allow_private: Annotated[
+        bool, typer.Option(help="Fetch from private and loopback addresses (intranets, local test sites).")
+    ] = False,
+    rate: Annotated[float, typer.Option(min=0.01, help="Requests per second per host.")] = 1.0,
     lock_wait: Annotated[
         float, typer.Option(min=0, help="Seconds a write waits for another process holding the warehouse.")
     ] = 30.0,
@@ -57,6 +61,8 @@ def run(
         limit=limit,
         refresh=refresh,
         lock_wait_seconds=lock_wait,
+        allow_private=allow_private,
+        requests_per_second=rate,
     )
     print_summary(summary)
     if summary.get("status") != "completed":
