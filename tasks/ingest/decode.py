@@ -90,6 +90,19 @@ def looks_binary(raw: bytes) -> bool:
     return controls / len(sample) > 0.05
 
 
+def parse_content_type(header: str | None) -> tuple[str, str | None]:
+    """The media type (lower-case, no parameters) and the charset parameter of a Content-Type header."""
+    if not header:
+        return "", None
+    media_type, *parameters = header.split(";")
+    charset = None
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    return media_type.strip().lower(), charset
+
+
 def sniff_content_type(raw: bytes, declared: str | None) -> str:
     """HTML if the bytes start like HTML, else what the name or header said, else plain text."""
     head = raw[:2048].lstrip(b"\xef\xbb\xbf")

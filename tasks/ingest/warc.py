@@ -18,7 +18,7 @@ from warcio.limitreader import LimitReader
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from tasks.ingest.decode import DecodeError, decode_bytes
+from tasks.ingest.decode import DecodeError, decode_bytes, parse_content_type
 from tasks.ingest.ids import document_id
 from tasks.records import RawDocument, Reject
 
@@ -130,7 +130,7 @@ def _read_response(
     status = _status(http_headers.get_statuscode())
     if status is None or not 200 <= status < 300:
         return Reject(where, "ingest", _status_reason(status), f"HTTP status {http_headers.statusline!r}")
-    content_type, charset = _content_type(http_headers.get_header("Content-Type"))
+    content_type, charset = parse_content_type(http_headers.get_header("Content-Type"))
     if content_type not in _PAGE_TYPES:
         message = f"content type {content_type or 'missing'!r} is not a page"
         return Reject(where, "ingest", "not_html", message)
@@ -177,19 +177,6 @@ def _status_reason(status: int | None) -> str:
     if status in _NAMED_STATUSES:
         return f"http_{status}"
     return f"http_{status // 100}xx"
-
-
-def _content_type(header: str | None) -> tuple[str, str | None]:
-    """The media type (lowercase, no parameters) and the charset parameter of a Content-Type header."""
-    if not header:
-        return "", None
-    media_type, *parameters = header.split(";")
-    charset = None
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip("\"'") or None
-    return media_type.strip().lower(), charset
 
 
 def _warc_date(value: str | None) -> datetime | None:

@@ -21,7 +21,7 @@ from protego import Protego
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 
-from tasks.ingest.decode import DecodeError, decode_bytes
+from tasks.ingest.decode import DecodeError, decode_bytes, parse_content_type
 from tasks.ingest.files import document_id
 from tasks.ingest.urls import canonicalize_url, check_address
 from tasks.records import RawDocument, Reject
@@ -146,7 +146,7 @@ class Fetcher:
         if response.status == 304:
             return Unchanged(url=canonical, source=source or url)
 
-        mime, charset = _content_type(response.headers.get("Content-Type"))
+        mime, charset = parse_content_type(response.headers.get("Content-Type"))
         try:
             decoded = decode_bytes(response.body, declared_type=mime or None, header_charset=charset)
         except DecodeError as error:
@@ -188,7 +188,7 @@ class Fetcher:
             return Reject(
                 source=source or url, stage="ingest", reason=failure.reason, message=f"{url}: {failure}"
             )
-        mime, _ = _content_type(response.headers.get("Content-Type"))
+        mime, _ = parse_content_type(response.headers.get("Content-Type"))
         return response.body, mime or None, response.url
 
     def fetch_many(
@@ -323,7 +323,7 @@ class Fetcher:
                 # Error, redirect and 304 bodies are not needed; closing drops the connection if unread.
                 return _Response(status, url, response.headers, b"")
             if is_page:
-                mime, _ = _content_type(response.headers.get("Content-Type"))
+                mime, _ = parse_content_type(response.headers.get("Content-Type"))
                 if mime and not (mime.startswith("text/") or mime in _PAGE_TYPES or mime.endswith("+xml")):
                     raise _Failure("not_html", f"content type {mime} is not a page")
             declared_length = response.headers.get("Content-Length", "")
@@ -367,19 +367,6 @@ class Fetcher:
             host.next_allowed = start + host.interval
         if start > now:
             time.sleep(start - now)
-
-
-def _content_type(header: str | None) -> tuple[str, str | None]:
-    """The media type (lower-case) and charset parameter of a Content-Type header."""
-    if not header:
-        return "", None
-    mime, *params = header.split(";")
-    charset = None
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset" and value.strip():
-            charset = value.strip().strip("\"'")
-    return mime.strip().lower(), charset
 
 
 def _retry_after(value: str | None) -> float:
