@@ -125,11 +125,7 @@ def query(
     import warehouse
 
     params = dict(item.split("=", 1) for item in (param or []) if "=" in item)
-    try:
-        con = warehouse.connect(db, read_only=True, wait_seconds=10)
-    except (FileNotFoundError, warehouse.WarehouseLocked) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from error
+    con = open_read_only(db)
     try:
         columns, rows = warehouse.run_query(con, sql_or_name, params or None)
     except Exception as error:  # show DuckDB's own message (syntax, unknown table) without a traceback
@@ -138,6 +134,17 @@ def query(
     finally:
         con.close()
     print_rows(columns, rows, output, max_width)
+
+
+def open_read_only(db: str) -> Any:
+    """The warehouse opened read-only (waiting briefly for a writer), or exit 2 with what to do."""
+    import warehouse
+
+    try:
+        return warehouse.connect(db, read_only=True, wait_seconds=10)
+    except (FileNotFoundError, warehouse.WarehouseLocked) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
 
 
 def print_rows(columns: list[str], rows: list[tuple], output: str, max_width: int) -> None:
@@ -227,11 +234,7 @@ def check(db: DbOption = "warehouse/wirehouse.duckdb") -> None:
     """Verify the warehouse: documents behind articles, no orphans, no repeated keys, schema current."""
     import warehouse
 
-    try:
-        con = warehouse.connect(db, read_only=True, wait_seconds=10)
-    except (FileNotFoundError, warehouse.WarehouseLocked) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from error
+    con = open_read_only(db)
     try:
         problems = warehouse.check(con)
     finally:
