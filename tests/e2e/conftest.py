@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from prefect.client.orchestration import SyncPrefectClient, get_client
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COPIED = ("flows", "tasks", "warehouse", "seeds", "prefect.yaml", "pyproject.toml")
@@ -273,3 +275,13 @@ def deployments(prefect_server: PrefectServer, work_pool: str, e2e_repo: Path) -
     command; deploying twice is harmless, the second one updates the same two deployments.)
     """
     return prefect_server.cli("deploy", "--all", cwd=e2e_repo).stdout
+
+
+@pytest.fixture(scope="session")
+def client(prefect_server: PrefectServer) -> Iterator[SyncPrefectClient]:
+    """A Prefect API client pointed at the test server."""
+    with (
+        temporary_settings(updates={PREFECT_API_URL: prefect_server.api_url}),
+        get_client(sync_client=True) as client,
+    ):
+        yield client

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,10 @@ from uuid import UUID
 
 import duckdb
 import pytest
-from prefect.client.orchestration import SyncPrefectClient, get_client
+from prefect.client.orchestration import SyncPrefectClient
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun, StateType
 from prefect.client.schemas.schedules import CronSchedule
-from prefect.settings import PREFECT_API_URL, temporary_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -36,15 +34,6 @@ class FinishedRun:
     flow_run: FlowRun
     warehouse: Path
     worker: Any  # conftest.Worker
-
-
-@pytest.fixture(scope="module")
-def client(prefect_server: Any) -> Iterator[SyncPrefectClient]:
-    with (
-        temporary_settings(updates={PREFECT_API_URL: prefect_server.api_url}),
-        get_client(sync_client=True) as client,
-    ):
-        yield client
 
 
 @pytest.fixture(scope="module")

@@ -20,10 +20,9 @@ from typing import Any
 
 import duckdb
 import pytest
-from prefect.client.orchestration import SyncPrefectClient, get_client
+from prefect.client.orchestration import SyncPrefectClient
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
 from prefect.client.schemas.objects import FlowRun, StateType
-from prefect.settings import PREFECT_API_URL, temporary_settings
 
 CHROMIUM = Path(os.environ.get("WIREHOUSE_CHROMIUM", "/usr/bin/chromium"))
 
@@ -59,15 +58,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-proxy-server",  # everything the test opens is on 127.0.0.1
 ]
-
-
-@pytest.fixture(scope="module")
-def client(prefect_server: Any) -> Iterator[SyncPrefectClient]:
-    with (
-        temporary_settings(updates={PREFECT_API_URL: prefect_server.api_url}),
-        get_client(sync_client=True) as client,
-    ):
-        yield client
 
 
 @pytest.fixture
