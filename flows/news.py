@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,17 +32,20 @@ from prefect.runtime import flow_run
 from pydantic import Field
 
 import warehouse
+from flows import progress
 from tasks.clean import clean_documents
 from tasks.dedupe import DedupeResult, dedupe_articles
 from tasks.extract import extract_articles
 from tasks.ingest.files import discover_files, read_file
-from tasks.ingest.sources import expand_sources, is_web_source
+from tasks.ingest.filters import NO_FILTER, FilterError, SourceFilter, parse_since
+from tasks.ingest.sources import Source, expand_sources
 from tasks.ingest.warc import read_warc
-from tasks.ingest.web import Fetcher, FetchSettings
-from tasks.ingest.web_discovery import discover_web
-from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem
+from tasks.ingest.web import Fetcher, FetchSettings, Unchanged
+from tasks.ingest.web_discovery import WebMemory, discover_web
+from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem, UrlVisit
 from tasks.settings import Settings
 from warehouse.staging import StagedBatch, drop_staged, read_staged, stage_batch, staged_batches
+from warehouse.web_urls import StoredWebMemory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = "seeds/sources.toml"
@@ -94,6 +98,58 @@ class RunTally:
         }
 
 
+@dataclass(slots=True)
+class IngestResult:
+    """What reading one batch gave: new documents, rejects, items already stored, web URL visits."""
+
+    documents: list[RawDocument] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    unchanged: int = 0
+    filtered: int = 0  # web-archive records left out by the source's include/exclude/since
+    visits: list[UrlVisit] = field(default_factory=list)
+
+
+def _page_visit(item: SourceItem, result: RawDocument | Reject | Unchanged) -> UrlVisit:
+    common = {
+        "url": item.location,
+        "kind": "page",
+        "source": item.source,
+        "via": item.via,
+        "hints": item.hints,
+    }
+    if isinstance(result, RawDocument):
+        return UrlVisit(
+            **common,
+            outcome="fetched",
+            http_status=result.http_status,
+            final_url=result.final_url,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            doc_id=result.doc_id,
+        )
+    if isinstance(result, Reject):
+        return UrlVisit(**common, outcome="rejected", reason=result.reason)
+    return UrlVisit(**common, outcome="unchanged", http_status=304)
+
+
+def fetch_pages(
+    items: list[SourceItem], fetcher: Fetcher, prefetched: dict[str, RawDocument]
+) -> list[RawDocument | Reject | Unchanged]:
+    """Fetch web pages concurrently (each host kept to its own rate by the fetcher), in the order given."""
+    listener = progress.current()
+
+    def one(item: SourceItem) -> RawDocument | Reject | Unchanged:
+        result = prefetched.get(item.location) or fetcher.fetch(
+            item.location, etag=item.etag, last_modified=item.last_modified, source=item.source
+        )
+        listener.item_done()
+        return result
+
+    # I/O-bound: many hosts at once; retries happen inside the fetcher, not as Prefect task runs.
+    with ThreadPoolExecutor(max_workers=fetcher.settings.max_workers) as pool:
+        return list(pool.map(one, items))
+
+
 @task(name="ingest", task_run_name="ingest [batch {number}/{total}]", cache_policy=NO_CACHE)
 def ingest_batch(
     items: list[SourceItem],
@@ -102,65 +158,61 @@ def ingest_batch(
     lock_wait_seconds: float,
     refresh: bool,
     fetcher: Fetcher,
-    hints: dict[str, tuple[tuple[str, str], ...]],
+    prefetched: dict[str, RawDocument],
     number: int,
     total: int,
-) -> tuple[list[RawDocument], list[Reject], int]:
-    """Read a batch of items; documents already in the warehouse are skipped unless `refresh`."""
-    documents: list[RawDocument] = []
-    rejects: list[Reject] = []
+) -> IngestResult:
+    """Read or fetch a batch of items; documents already in the warehouse are skipped unless `refresh`."""
+    result = IngestResult()
     web_items = [item for item in items if item.kind == "url"]
-    items = [item for item in items if item.kind != "url"]
-    skipped_urls = 0
-    if web_items and not refresh:
-        try:
-            with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
-                fetched_before = warehouse.known_locations(con, [item.location for item in web_items])
-        except warehouse.WarehouseLocked:
-            fetched_before = set()
-        skipped_urls = sum(item.location in fetched_before for item in web_items)
-        web_items = [item for item in web_items if item.location not in fetched_before]
-    if web_items:
-        # I/O-bound: many hosts at once, each kept to its own rate by the fetcher.
-        with ThreadPoolExecutor(max_workers=fetcher.settings.max_workers) as pool:
-            fetched = list(pool.map(lambda item: fetcher.fetch(item.location, source=item.source), web_items))
-        for item, result in zip(web_items, fetched, strict=True):
-            if isinstance(result, RawDocument):
-                documents.append(dataclasses.replace(result, hints=hints.get(item.location, ())))
-            elif isinstance(result, Reject):
-                rejects.append(result)
-            else:
-                skipped_urls += 1
+    for item, fetched in zip(web_items, fetch_pages(web_items, fetcher, prefetched), strict=True):
+        result.visits.append(_page_visit(item, fetched))
+        if isinstance(fetched, RawDocument):
+            result.documents.append(dataclasses.replace(fetched, hints=item.hints))
+        elif isinstance(fetched, Reject):
+            result.rejects.append(fetched)
+        else:
+            result.unchanged += 1  # HTTP 304 to a conditional GET
+    listener = progress.current()
     for item in items:
+        if item.kind == "url":
+            continue
         if item.kind == "warc":
-            results = list(
-                read_warc(Path(item.location), source=item.source, max_bytes=settings.max_document_bytes)
+            records = read_warc(
+                Path(item.location), source=item.source, max_bytes=settings.max_document_bytes
             )
         else:
-            results = [read_file(item, max_bytes=settings.max_document_bytes)]
-        for result in results:
-            (rejects if isinstance(result, Reject) else documents).append(result)
-    unchanged = 0
-    if documents and not refresh:
+            records = iter([read_file(item, max_bytes=settings.max_document_bytes)])
+        for record in records:
+            if isinstance(record, Reject):
+                result.rejects.append(record)
+            elif item.kind == "warc" and not (
+                item.filter.allows_location(record.url or record.location)
+                and item.filter.allows_date(record.fetched_at)
+            ):
+                result.filtered += 1
+            else:
+                result.documents.append(record)
+        listener.item_done()
+    if result.documents and not refresh:
         try:
             with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
-                known = warehouse.known_documents(con, [doc.doc_id for doc in documents])
+                known = warehouse.known_documents(con, [doc.doc_id for doc in result.documents])
         except warehouse.WarehouseLocked as error:
             # Loading is idempotent, so carrying known documents along costs time, never a duplicate.
             get_run_logger().warning("cannot check which documents are new: %s", error)
             known = set()
-        unchanged = sum(doc.doc_id in known for doc in documents)
-        documents = [doc for doc in documents if doc.doc_id not in known]
-    unchanged += skipped_urls
+        result.unchanged += sum(doc.doc_id in known for doc in result.documents)
+        result.documents = [doc for doc in result.documents if doc.doc_id not in known]
     get_run_logger().info(
         "batch %d/%d: read %d new, %d unchanged, %d rejected",
         number,
         total,
-        len(documents),
-        unchanged,
-        len(rejects),
+        len(result.documents),
+        result.unchanged,
+        len(result.rejects),
     )
-    return documents, rejects, unchanged
+    return result
 
 
 @task(name="clean", task_run_name="clean [batch {number}/{total}]", cache_policy=NO_CACHE)
@@ -214,28 +266,98 @@ def load_batch(
             duplicates=dedupe.duplicates,
             fingerprints=dedupe.fingerprints,
             rejects=batch.rejects,
+            visits=batch.visits,
         )
 
 
 @dataclass(slots=True)
 class Plan:
-    """What a run will read: items in order, rejects found while planning, files passed over, feed hints."""
+    """What a run will read, and what planning found on the way."""
 
     items: list[SourceItem]
     rejects: list[Reject]
-    passed_over: int
-    hints: dict[str, tuple[tuple[str, str], ...]]
+    passed_over: int  # files that are not articles
+    prefetched: dict[str, RawDocument] = field(default_factory=dict)  # source URLs that were pages
+    visits: list[UrlVisit] = field(default_factory=list)  # feeds and sitemaps read, the pages they list
+    passed_by: Counter = field(default_factory=Counter)  # items not taken, by why (filtered, over_limit, ...)
+    listings: Counter = field(default_factory=Counter)  # feeds and sitemaps fetched / unchanged (304)
 
 
-def plan_items(sources: list[str], limit: int | None, fetcher: Fetcher) -> Plan:
+def _modified_at(path: str) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+    except OSError:
+        return None  # reading it will say what is wrong
+
+
+def _local_items(sources: list[Source], found: list[SourceItem], passed_by: Counter) -> list[SourceItem]:
+    """Apply each local source's filter (paths, file times) and limit to the files found under it."""
+    by_location = {source.location: source for source in sources}
+    taken: Counter = Counter()
+    items: list[SourceItem] = []
+    for item in found:
+        source = by_location.get(item.source)
+        if source is not None:
+            if item.kind == "warc":
+                # A web archive is one file of many pages: its records are filtered as they are read.
+                item = dataclasses.replace(item, filter=source.filter)
+            elif not source.filter.is_empty and not (
+                source.filter.allows_location(item.location)
+                and source.filter.allows_date(_modified_at(item.location))
+            ):
+                passed_by["filtered"] += 1
+                continue
+            if source.limit is not None and taken[item.source] >= source.limit:
+                passed_by["over_limit"] += 1
+                continue
+            taken[item.source] += 1
+        items.append(item)
+    return items
+
+
+def plan_items(
+    sources: list[str],
+    limit: int | None,
+    fetcher: Fetcher,
+    memory: WebMemory | None = None,
+    *,
+    refresh: bool = False,
+    run_filter: SourceFilter = NO_FILTER,
+) -> Plan:
     """Expand local sources into files and web sources into pages (through feeds, sitemaps, robots.txt)."""
-    expanded, rejects = expand_sources(sources, base=Path.cwd())
-    local = [source for source in expanded if not is_web_source(source)]
-    web = discover_web([source for source in expanded if is_web_source(source)], fetcher)
-    found = discover_files(local)
-    items = found.items + web.items
-    items = items[:limit] if limit is not None else items
-    return Plan(items, rejects + found.rejects + web.rejects, len(found.skipped), web.hints)
+    expanded, rejects = expand_sources(sources, base=Path.cwd(), run_filter=run_filter)
+    local = [source for source in expanded if not source.is_web]
+    web_sources = [source for source in expanded if source.is_web]
+    listener = progress.current()
+    passed_by: Counter = Counter()
+    items: list[SourceItem] = []
+    passed_over = 0
+    if local:
+        listener.discovering(f"{len(local)} local source{'s' if len(local) != 1 else ''}")
+        found = discover_files([source.location for source in local])
+        items += _local_items(local, found.items, passed_by)
+        rejects += found.rejects
+        passed_over = len(found.skipped)
+    web = discover_web([], fetcher)
+    if web_sources:
+        listener.discovering(f"{len(web_sources)} web source{'s' if len(web_sources) != 1 else ''}")
+        web = discover_web(web_sources, fetcher, memory, refresh=refresh)
+        items += web.items
+        passed_by.update(web.passed_by)
+    if limit is not None and len(items) > limit:
+        passed_by["over_limit"] += len(items) - limit
+        items = items[:limit]
+    taken = {item.location for item in items}
+    prefetched = {url: document for url, document in web.prefetched.items() if url in taken}
+    return Plan(items, rejects + web.rejects, passed_over, prefetched, web.visits, passed_by, web.listings)
+
+
+def run_filter_from(since: str | None, include: list[str] | None, exclude: list[str] | None) -> SourceFilter:
+    """The run-wide filter of the `since`, `include` and `exclude` parameters (ParameterError if unusable)."""
+    try:
+        return SourceFilter(tuple(include or ()), tuple(exclude or ()), parse_since(since))
+    except FilterError as error:
+        raise ParameterError(str(error)) from error
 
 
 def validate_parameters(sources: list[str], warehouse_path: str) -> None:
@@ -352,6 +474,12 @@ def news_pipeline(
     lock_wait_seconds: Annotated[float, Field(ge=0, le=3600, title="Lock wait (seconds)")] = 30.0,
     allow_private: Annotated[bool, Field(title="Allow private addresses")] = False,
     requests_per_second: Annotated[float, Field(gt=0, le=100, title="Requests per second per host")] = 1.0,
+    since: Annotated[str | None, Field(title="Since")] = None,
+    include: Annotated[list[str] | None, Field(title="Include")] = None,
+    exclude: Annotated[list[str] | None, Field(title="Exclude")] = None,
+    user_agent: Annotated[str | None, Field(title="User-Agent")] = None,
+    fetch_timeout_seconds: Annotated[float, Field(gt=0, le=600, title="Fetch timeout (seconds)")] = 20.0,
+    max_document_mb: Annotated[float, Field(gt=0, le=1000, title="Largest document (MB)")] = 20.0,
 ) -> dict[str, Any]:
     """Run the whole pipeline over `sources` and return the run's counts.
 
@@ -366,11 +494,27 @@ def news_pipeline(
             batch is staged for the next run.
         allow_private: Fetch from private, loopback and link-local addresses (intranets, tests).
         requests_per_second: The most requests per second sent to any one host (robots.txt may ask for less).
+        since: Only items dated from then on: 2024-10-01, or an age such as 7d, 24h, 30m (feed and sitemap
+            dates for web pages, WARC dates for archived pages, modification times for files).
+        include: Only items whose URL or path contains one of these patterns (* and ? are wildcards, re:
+            starts a regular expression), e.g. /world/.
+        exclude: Leave out items whose URL or path contains one of these patterns, e.g. /video/.
+        user_agent: The User-Agent sent to web servers and matched against robots.txt (empty: Wirehouse's).
+        fetch_timeout_seconds: How long a web server may stay silent before the request fails as a timeout.
+        max_document_mb: The largest page or file read, in megabytes (after decompression); larger ones are
+            rejected as too_large.
     """
     logger = get_run_logger()
     sources = sources or [resolve_default(DEFAULT_SOURCES)]
     validate_parameters(sources, warehouse_path)
-    settings = Settings(batch_size=batch_size, limit=limit, near_duplicate_threshold=near_duplicate_threshold)
+    run_filter = run_filter_from(since, include, exclude)
+    max_bytes = int(max_document_mb * 1_000_000)
+    settings = Settings(
+        batch_size=batch_size,
+        limit=limit,
+        near_duplicate_threshold=near_duplicate_threshold,
+        max_document_bytes=max_bytes,
+    )
     run_id = flow_run.get_id() or str(uuid.uuid4())
     parameters = {
         "sources": sources,
@@ -382,8 +526,25 @@ def news_pipeline(
         "lock_wait_seconds": lock_wait_seconds,
         "allow_private": allow_private,
         "requests_per_second": requests_per_second,
+        "since": since,
+        "include": include,
+        "exclude": exclude,
+        "user_agent": user_agent,
+        "fetch_timeout_seconds": fetch_timeout_seconds,
+        "max_document_mb": max_document_mb,
     }
-    fetcher = Fetcher(FetchSettings(allow_private=allow_private, per_host_interval=1.0 / requests_per_second))
+    fetch_settings = FetchSettings(
+        allow_private=allow_private,
+        per_host_interval=1.0 / requests_per_second,
+        read_timeout=fetch_timeout_seconds,
+        connect_timeout=min(FetchSettings.connect_timeout, fetch_timeout_seconds),
+        max_bytes=max_bytes,
+    )
+    if user_agent and user_agent.strip():
+        fetch_settings = dataclasses.replace(fetch_settings, user_agent=user_agent.strip())
+    fetcher = Fetcher(fetch_settings)
+    memory = StoredWebMemory(warehouse_path, wait_seconds=lock_wait_seconds)
+    listener = progress.current()
     ensure_writer_limit()
 
     def record_start(con: Any) -> None:
@@ -408,42 +569,70 @@ def news_pipeline(
     locked: warehouse.WarehouseLocked | None = None
     try:
         land_staged_batches(settings, warehouse_path, lock_wait_seconds, slot, tally)
-        plan = plan_items(sources, limit, fetcher)
-        items, plan_rejects, skipped = plan.items, plan.rejects, plan.passed_over
+        plan = plan_items(sources, limit, fetcher, memory, refresh=refresh, run_filter=run_filter)
+        if memory.unavailable:
+            logger.warning("fetched as if new, the warehouse being busy: %s", memory.unavailable)
+        items = plan.items
         tally.steps["discovered"] = len(items)
-        tally.steps["passed_over"] = skipped
-        tally.add_rejects(plan_rejects)
+        tally.steps["passed_over"] = plan.passed_over
+        for name, count in plan.listings.items():
+            tally.steps[f"listings_{name}"] = count
+        tally.steps.update(plan.passed_by)
+        tally.add_rejects(plan.rejects)
         batches = [items[i : i + batch_size] for i in range(0, len(items), batch_size)] or [[]]
         total = len(batches)
         logger.info("%d items from %d sources in %d batches", len(items), len(sources), total)
-        progress = create_progress_artifact(
+        listener.planned(len(items), total)
+        progress_artifact = create_progress_artifact(
             0.0, key="wirehouse-run-progress", description=f"Batches landed of {total}"
         )
-        pending_rejects = plan_rejects
+        # What planning found lands with the first batch (feeds' validators together with what they list).
+        pending_rejects, pending_visits = plan.rejects, plan.visits
         for number, items_in_batch in enumerate(batches, start=1):
+            listener.step("ingest", number, total)
             with tally.timed("ingest"):
-                documents, ingest_rejects, unchanged = ingest_batch(
+                prefetched = {
+                    item.location: plan.prefetched[item.location]
+                    for item in items_in_batch
+                    if item.location in plan.prefetched
+                }
+                read = ingest_batch(
                     items_in_batch,
                     settings,
                     warehouse_path,
                     lock_wait_seconds,
                     refresh,
                     fetcher,
-                    plan.hints,
+                    prefetched,
                     number,
                     total,
                 )
+            listener.step("clean", number, total)
             with tally.timed("clean"):
-                cleaned, clean_rejects = clean_batch(documents, number, total)
+                cleaned, clean_rejects = clean_batch(read.documents, number, total)
+            listener.step("extract", number, total)
             with tally.timed("extract"):
                 articles, extract_rejects = extract_batch(cleaned, settings, number, total)
-            step_rejects = ingest_rejects + clean_rejects + extract_rejects
-            batch = StagedBatch(run_id, documents, cleaned, articles, pending_rejects + step_rejects)
-            pending_rejects = []
-            tally.steps.update(
-                ingested=len(documents), unchanged=unchanged, cleaned=len(cleaned), extracted=len(articles)
+            step_rejects = read.rejects + clean_rejects + extract_rejects
+            batch = StagedBatch(
+                run_id,
+                read.documents,
+                cleaned,
+                articles,
+                pending_rejects + step_rejects,
+                pending_visits + read.visits,
             )
+            pending_rejects, pending_visits = [], []
+            tally.steps.update(
+                ingested=len(read.documents),
+                unchanged=read.unchanged,
+                cleaned=len(cleaned),
+                extracted=len(articles),
+            )
+            if read.filtered:
+                tally.steps["filtered"] += read.filtered
             tally.add_rejects(step_rejects)
+            listener.step("load", number, total)
             try:
                 with tally.timed("dedupe+load"):
                     dedupe, written = land_batch(
@@ -462,7 +651,7 @@ def news_pipeline(
             tally.articles.extend(
                 _article_line(article, article.article_id in copies) for article in articles
             )
-            update_progress_artifact(progress, 100.0 * number / total)
+            update_progress_artifact(progress_artifact, 100.0 * number / total)
         status = "failed" if locked else "completed"
     finally:
         try:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from tasks.ingest.filters import NO_FILTER, SourceFilter
+
 # Stage names, used in Reject.stage and in the run summary.
 STAGES = ("ingest", "clean", "extract", "dedupe", "load")
 
@@ -25,11 +27,57 @@ class Reject:
 
 @dataclass(frozen=True, slots=True)
 class SourceItem:
-    """One thing to read or fetch: a local file today, a URL later."""
+    """One thing to read or fetch: a local file, a web archive or a web page."""
 
     source: str  # the source as the user named it (folder, glob, file, URL)
-    location: str  # absolute file path or URL of this one item
-    kind: str = "file"  # file | url
+    location: str  # absolute file path, or canonical URL of this one item
+    kind: str = "file"  # file | warc | url
+    # Web pages: what the feed or sitemap that listed the page said of it (title, published, author) ...
+    hints: tuple[tuple[str, str], ...] = ()
+    via: str | None = None  # ... and which feed or sitemap that was
+    # The validators of the copy already stored, sent as a conditional GET when the page is fetched again.
+    etag: str | None = None
+    last_modified: str | None = None
+    # Which records to take from inside the item (a web archive's responses by URL and date).
+    filter: SourceFilter = NO_FILTER
+
+
+@dataclass(frozen=True, slots=True)
+class UrlVisit:
+    """What one web URL came to in this run; the warehouse's memory of the web (`web_urls`) is made of these.
+
+    outcome: `listed` (a feed or sitemap named it), `fetched`, `unchanged` (HTTP 304) or `rejected`.
+    """
+
+    url: str  # canonical
+    kind: str  # page | feed | sitemap
+    source: str
+    outcome: str
+    via: str | None = None
+    hints: tuple[tuple[str, str], ...] = ()
+    listed_at: datetime | None = None  # the date the feed or sitemap gave the page
+    reason: str | None = None  # the reject reason code, for `rejected`
+    http_status: int | None = None
+    final_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    doc_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UrlState:
+    """What the warehouse remembers of one web URL from earlier runs."""
+
+    url: str
+    kind: str
+    outcome: str | None
+    doc_id: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    attempts: int = 0  # failed fetches since the last success
+    via: str | None = None
+    hints: tuple[tuple[str, str], ...] = ()
+    listed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from tasks.records import Article, CleanDocument, Duplicate, Entity, RawDocument, Reject
+from tasks.records import Article, CleanDocument, Duplicate, Entity, RawDocument, Reject, UrlVisit
+from warehouse.web_urls import record_visits
 
 _TIME = pa.timestamp("us", tz="UTC")
 _TEXT = pa.string()
@@ -41,6 +42,10 @@ DOCUMENT_SCHEMA = pa.schema(
         ("raw", pa.binary()),
         ("raw_sha256", _TEXT),
         ("run_id", _TEXT),
+        ("http_status", _INT),
+        ("final_url", _TEXT),
+        ("etag", _TEXT),
+        ("last_modified", _TEXT),
     ]
 )
 REMOVED_SCHEMA = pa.schema([("doc_id", _TEXT), ("position", _INT), ("text", _TEXT), ("reason", _TEXT)])
@@ -259,6 +264,7 @@ def load_batch(
     duplicates: Sequence[Duplicate] = (),
     fingerprints: Sequence[tuple[str, int, int]] = (),
     rejects: Sequence[Reject] = (),
+    visits: Sequence[UrlVisit] = (),
 ) -> dict[str, int]:
     """Write one batch in one transaction; returns rows written (inserted or changed) per table."""
     with transaction(con):
@@ -271,6 +277,7 @@ def load_batch(
             duplicates=duplicates,
             fingerprints=fingerprints,
             rejects=rejects,
+            visits=visits,
         )
 
 
@@ -296,9 +303,13 @@ def write_batch(
     duplicates: Sequence[Duplicate] = (),
     fingerprints: Sequence[tuple[str, int, int]] = (),
     rejects: Sequence[Reject] = (),
+    visits: Sequence[UrlVisit] = (),
 ) -> dict[str, int]:
     """The writes of `load_batch` inside a transaction the caller holds (reprocessing adds deletes to it)."""
     counts = {"documents": _load_documents(con, run_id, documents)}
+    # Before the rejects: a URL fetched at last drops its old ingest rejects, this batch's new ones stay.
+    if visits:
+        counts["web_urls"] = record_visits(con, run_id, visits)
     counts["removed_segments"] = _load_removed_segments(con, cleaned)
     counts.update(_load_articles(con, run_id, articles))
     counts["fingerprints"] = _load_fingerprints(con, fingerprints)
@@ -321,6 +332,10 @@ def _load_documents(con: duckdb.DuckDBPyConnection, run_id: str, documents: Sequ
             d.raw,
             d.raw_sha256,
             run_id,
+            d.http_status,
+            d.final_url,
+            d.etag,
+            d.last_modified,
         )
         for d in latest.values()
     ]

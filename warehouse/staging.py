@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from tasks.records import Article, CleanDocument, RawDocument, Reject
+from tasks.records import Article, CleanDocument, RawDocument, Reject, UrlVisit
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ class StagedBatch:
     cleaned: list[CleanDocument]
     articles: list[Article]
     rejects: list[Reject]
+    visits: list[UrlVisit] = field(default_factory=list)  # what happened to web URLs (web_urls)
 
 
 def staging_folder(warehouse_path: str | Path) -> Path:
@@ -53,7 +54,11 @@ def staged_batches(warehouse_path: str | Path) -> list[Path]:
 def read_staged(path: Path) -> StagedBatch:
     # Only files this package wrote are read: the folder sits next to the user's own warehouse file.
     with path.open("rb") as handle:
-        return pickle.load(handle)
+        batch = pickle.load(handle)
+    if not hasattr(batch, "visits"):
+        # Staged by a version from before web_urls: a slotted dataclass unpickles without the new field.
+        object.__setattr__(batch, "visits", [])
+    return batch
 
 
 def drop_staged(path: Path) -> None:

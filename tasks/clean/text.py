@@ -164,7 +164,7 @@ _SITE_IN_COPYRIGHT = re.compile(
     re.IGNORECASE,
 )
 
-_FOLD_TABLE = str.maketrans("‘’‚‛“”„«»–—", "''''\"\"\"\"\"--")
+_FOLD_TABLE = str.maketrans("‘’‚‛“”„«»–—", '\'\'\'\'"""""--')
 _ANY_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # No byline, dateline, menu or related-link line is longer than this (in words).
@@ -190,8 +190,17 @@ _HARD_REASONS = frozenset(
 )
 _TOLERATED_REASONS = frozenset(
     {
-        "related-links", "ad", "app-prompt", "login-prompt", "subscribe-prompt", "promo", "widget",
-        "caption", "caption-repeat", "repeat", "empty",
+        "related-links",
+        "ad",
+        "app-prompt",
+        "login-prompt",
+        "subscribe-prompt",
+        "promo",
+        "widget",
+        "caption",
+        "caption-repeat",
+        "repeat",
+        "empty",
     }
 )
 # Body scoring, in characters: a paragraph counts by its length beyond a teaser's; a short line (a

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from selectolax.lexbor import LexborHTMLParser
 
 MAX_ENTRIES = 10_000
 
@@ -34,6 +35,8 @@ _FEED_CONTENT_TYPES = frozenset(
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:rdf|channel)[\s>/]", re.IGNORECASE)
 _HTML_ROOT = re.compile(rb"<(!doctype\s+html|html)[\s>]", re.IGNORECASE)
 _SNIFF_BYTES = 4096
+# <link rel="alternate" type="..."> types that announce a feed in a page's head (RSS autodiscovery).
+_FEED_LINK_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 
 
 @dataclass(frozen=True)
@@ -151,3 +154,19 @@ def _clean(value: object) -> str | None:
         return None
     stripped = value.strip()
     return stripped or None
+
+
+def feed_links(html: str, base_url: str) -> list[str]:
+    """The feeds a page announces with <link rel="alternate" type="application/rss+xml" href="...">."""
+    found: list[str] = []
+    for node in LexborHTMLParser(html).css("link"):
+        attributes = node.attributes
+        rel = (attributes.get("rel") or "").lower().split()
+        kind = (attributes.get("type") or "").strip().lower()
+        href = (attributes.get("href") or "").strip()
+        if "alternate" not in rel or kind not in _FEED_LINK_TYPES or not href:
+            continue
+        url = urljoin(base_url, href)
+        if urlsplit(url).scheme in ("http", "https") and url not in found:
+            found.append(url)
+    return found

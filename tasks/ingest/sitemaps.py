@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -33,6 +33,8 @@ class SitemapEntry:
 class Sitemap:
     pages: list[SitemapEntry]
     children: list[str]
+    # The <lastmod> an index gives each child, so a `since` filter can pass over old archives unread.
+    child_lastmods: dict[str, str] = field(default_factory=dict)
 
 
 class SitemapError(ValueError):
@@ -94,11 +96,15 @@ def _xml_sitemap(body: bytes, base_url: str, max_entries: int) -> Sitemap:
     kind = etree.QName(root).localname
     if kind == "sitemapindex":
         children: list[str] = []
+        lastmods: dict[str, str] = {}
         for element in _children_named(root, "sitemap"):
             url = _absolute(_child_text(element, "loc"), base_url)
             if url and url not in children and len(children) < max_entries:
                 children.append(url)
-        return Sitemap(pages=[], children=children)
+                lastmod = _child_text(element, "lastmod")
+                if lastmod:
+                    lastmods[url] = lastmod
+        return Sitemap(pages=[], children=children, child_lastmods=lastmods)
     if kind == "urlset":
         return Sitemap(pages=_urlset_pages(root, base_url, max_entries), children=[])
     raise SitemapError(f"not_a_sitemap: root element is <{kind}>, expected <urlset> or <sitemapindex>")

@@ -80,13 +80,18 @@ def check_address(host: str, *, allow_private: bool) -> str | None:
         # An IPv4-mapped IPv6 address reaches the IPv4 host, so judge that one.
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
             address = address.ipv4_mapped
-        kind = _internal_kind(address)
+        kind = internal_kind(address)
         if kind:
             return f"{host} resolves to {address}, a {kind} address; pass allow_private=True to fetch it"
     return None
 
 
-def _internal_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+def internal_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address | str) -> str | None:
+    """What kind of internal address this is (loopback, private, ...), or None for a public one."""
+    if isinstance(address, str):
+        address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
     # Loopback and link-local come before private: 127.0.0.1 and 169.254.x are "private" too in ipaddress.
     for kind, flag in (
         ("loopback", address.is_loopback),

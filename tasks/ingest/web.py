@@ -19,11 +19,13 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from protego import Protego
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 
 from tasks.ingest.decode import DecodeError, decode_bytes, parse_content_type
-from tasks.ingest.files import document_id
-from tasks.ingest.urls import canonicalize_url, check_address
+from tasks.ingest.ids import document_id
+from tasks.ingest.urls import canonicalize_url, check_address, internal_kind
 from tasks.records import RawDocument, Reject
 
 # A server asking us to come back later is obeyed, but not for longer than this per attempt.
@@ -39,6 +41,9 @@ _PAGE_TYPES = frozenset(
 # Statuses handed back to the caller as they are: redirects to follow, 304 to report as Unchanged.
 _PASSED_ON_STATUSES = _REDIRECT_STATUSES | {304}
 _CHUNK_BYTES = 64 * 1024
+PAGE_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/*;q=0.8"
+# For a URL that may be a feed, a sitemap or a page: feeds first, since a site answers either way.
+ANY_ACCEPT = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/html;q=0.8,*/*;q=0.5"
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,8 @@ class FetchSettings:
 
     user_agent: str = "Wirehouse/0.1 (+https://github.com/wirehouse; news pipeline)"
     connect_timeout: float = 5.0
-    read_timeout: float = 20.0  # per socket read, not for the whole body
+    read_timeout: float = 20.0  # per socket read ...
+    max_seconds: float = 120.0  # ... and for the whole body, so a server trickling bytes is cut off too
     retries: int = 3  # extra attempts after the first, for connection errors, 429 and 5xx
     backoff: float = 0.5  # first wait in seconds; doubles per attempt
     max_redirects: int = 5
@@ -64,6 +70,20 @@ class Unchanged:
 
     url: str
     source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A fetched body before anyone has decided what it is: a feed, a sitemap, or an article page."""
+
+    url: str  # canonical, as asked for
+    final_url: str  # after redirects
+    status: int
+    mime: str | None
+    charset: str | None
+    body: bytes
+    etag: str | None
+    last_modified: str | None
 
 
 FetchResult = RawDocument | Reject | Unchanged
@@ -97,23 +117,79 @@ class _Response:
     body: bytes
 
 
+class _InternalPeer(NewConnectionError):
+    """The socket connected to an internal address although the name looked public (DNS rebinding)."""
+
+
+class _GuardedHTTPConnection(HTTPConnection):
+    """Checks the address actually connected to, closing the window between our DNS check and urllib3's."""
+
+    def _new_conn(self):  # type: ignore[no-untyped-def]  # urllib3's own signature
+        sock = super()._new_conn()
+        peer = str(sock.getpeername()[0])
+        kind = internal_kind(peer)
+        if kind:
+            sock.close()
+            raise _InternalPeer(self, f"{self.host} connected to {peer}, a {kind} address")
+        return sock
+
+
+class _GuardedHTTPSConnection(_GuardedHTTPConnection, HTTPSConnection):
+    pass
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """Direct connections check their peer address; connections through a configured proxy are left alone
+    (the peer is then the proxy, which may well be internal)."""
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+        self.poolmanager.key_fn_by_scheme = dict(self.poolmanager.key_fn_by_scheme)
+
+
 class Fetcher:
-    """Fetches pages with one pooled session; safe to share between threads (`fetch_many` does)."""
+    """Fetches pages politely and safely; safe to share between threads (each thread gets its own session)."""
 
     def __init__(self, settings: FetchSettings | None = None) -> None:
         self.settings = settings or FetchSettings()
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = self.settings.user_agent
-        # Retries and redirects are ours (to honour Retry-After, check every hop): the adapter does none.
-        adapter = HTTPAdapter(pool_maxsize=max(self.settings.max_workers, 10), max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
 
+    @property
+    def session(self) -> requests.Session:
+        """This thread's session (requests.Session is not documented as thread-safe, so none is shared)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = self.settings.user_agent
+            # Retries and redirects are ours (to honour Retry-After, check every hop): the adapter does none.
+            adapter_class = HTTPAdapter if self.settings.allow_private else _GuardedAdapter
+            adapter = adapter_class(pool_maxsize=4, max_retries=0)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
     def close(self) -> None:
-        """Close the pooled connections."""
-        self.session.close()
+        """Close the pooled connections of every thread."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
 
     def __enter__(self) -> Fetcher:
         return self
@@ -130,66 +206,91 @@ class Fetcher:
         source: str | None = None,
     ) -> FetchResult:
         """Fetch one page: a RawDocument, Unchanged on HTTP 304, or a Reject with a stable reason code."""
+        result = self.fetch_resource(
+            url, source=source, etag=etag, last_modified=last_modified, accept=PAGE_ACCEPT, is_page=True
+        )
+        if isinstance(result, Resource):
+            return self.page_from_resource(result, source=source or url)
+        return result
+
+    def fetch_resource(
+        self,
+        url: str,
+        *,
+        source: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = ANY_ACCEPT,
+        is_page: bool = False,
+    ) -> Resource | Unchanged | Reject:
+        """Fetch any body (a feed, a sitemap, gzipped or not, a page) with the same caps, retries and safety.
+
+        `is_page` refuses non-page content types before reading the body. Rejects are named by `url`.
+        """
         try:
             canonical = canonicalize_url(url)
         except ValueError as error:
-            return Reject(source=url, stage="ingest", reason="bad_url", message=str(error))
-        headers = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,text/*;q=0.8"}
+            return Reject(source=url, stage="ingest", reason="bad_url", message=f"{url}: {error}")
+        headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         try:
-            response = self._follow(canonical, headers, max_bytes=self.settings.max_bytes, is_page=True)
+            response = self._follow(canonical, headers, max_bytes=self.settings.max_bytes, is_page=is_page)
         except _Failure as failure:
             return Reject(source=url, stage="ingest", reason=failure.reason, message=f"{url}: {failure}")
         if response.status == 304:
             return Unchanged(url=canonical, source=source or url)
-
         mime, charset = parse_content_type(response.headers.get("Content-Type"))
-        try:
-            decoded = decode_bytes(response.body, declared_type=mime or None, header_charset=charset)
-        except DecodeError as error:
-            return Reject(source=url, stage="ingest", reason=error.reason, message=f"{url}: {error}")
-        raw_sha256 = hashlib.sha256(response.body).hexdigest()
-        return RawDocument(
-            doc_id=document_id(canonical, raw_sha256),
-            source=source or url,
-            location=canonical,
-            url=response.url,
-            fetched_at=datetime.now(UTC),
-            content_type=decoded.content_type,
-            charset=decoded.charset,
-            raw=response.body,
-            raw_sha256=raw_sha256,
-            text=decoded.text,
-            http_status=response.status,
+        return Resource(
+            url=canonical,
             final_url=response.url,
+            status=response.status,
+            mime=mime or None,
+            charset=charset,
+            body=response.body,
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
         )
 
-    def fetch_resource(
-        self, url: str, *, source: str | None = None
-    ) -> tuple[bytes, str | None, str] | Reject:
-        """Fetch a feed or sitemap (any content type, gzip included) with the same caps, retries and safety.
-
-        Returns the body, its MIME type and the final URL, or a Reject.
-        """
-        try:
-            canonical = canonicalize_url(url)
-            self._check_target(canonical, check_robots=True)
-            response = self._follow(
-                canonical, {"Accept": "*/*"}, max_bytes=self.settings.max_bytes, is_page=False
-            )
-        except ValueError as error:
-            return Reject(source=source or url, stage="ingest", reason="bad_url", message=str(error))
-        except _Failure as failure:
+    def page_from_resource(self, resource: Resource, *, source: str) -> RawDocument | Reject:
+        """The body as an article page: checked to be HTML, XML or text, decoded, named by URL and bytes."""
+        if not _is_page_type(resource.mime):
             return Reject(
-                source=source or url, stage="ingest", reason=failure.reason, message=f"{url}: {failure}"
+                resource.url,
+                "ingest",
+                "not_html",
+                f"{resource.url}: content type {resource.mime} is not a page",
             )
-        mime, _ = parse_content_type(response.headers.get("Content-Type"))
-        return response.body, mime or None, response.url
+        try:
+            decoded = decode_bytes(
+                resource.body, declared_type=resource.mime, header_charset=resource.charset
+            )
+        except DecodeError as error:
+            return Reject(resource.url, "ingest", error.reason, f"{resource.url}: {error}")
+        raw_sha256 = hashlib.sha256(resource.body).hexdigest()
+        return RawDocument(
+            doc_id=document_id(resource.url, raw_sha256),
+            source=source,
+            location=resource.url,
+            url=resource.final_url,
+            fetched_at=datetime.now(UTC),
+            content_type=decoded.content_type,
+            charset=decoded.charset,
+            raw=resource.body,
+            raw_sha256=raw_sha256,
+            text=decoded.text,
+            http_status=resource.status,
+            final_url=resource.final_url,
+            etag=resource.etag,
+            last_modified=resource.last_modified,
+        )
+
+    def robots_sitemaps(self, url: str) -> list[str]:
+        """The sitemaps the robots.txt of `url`'s host lists (read once per run, shared with the rules)."""
+        robots = self._robots(url)
+        return list(robots.sitemaps) if robots is not None else []
 
     def fetch_many(
         self,
@@ -213,12 +314,20 @@ class Fetcher:
 
     # -- one URL through redirects -------------------------------------------------------------------------
 
-    def _follow(self, url: str, headers: dict[str, str], *, max_bytes: int, is_page: bool) -> _Response:
+    def _follow(
+        self,
+        url: str,
+        headers: dict[str, str],
+        *,
+        max_bytes: int,
+        is_page: bool,
+        check_robots: bool = True,
+    ) -> _Response:
         """GET `url`, following redirects by hand so every hop passes scheme, address and robots checks."""
         seen = {url}
         current = url
         for _ in range(self.settings.max_redirects + 1):
-            self._check_target(current, check_robots=is_page)
+            self._check_target(current, check_robots=check_robots)
             response = self._get_with_retries(current, headers, max_bytes=max_bytes, is_page=is_page)
             if response.status not in _REDIRECT_STATUSES:
                 return response
@@ -256,7 +365,9 @@ class Fetcher:
                 return host.robots
             robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
             try:
-                response = self._follow(robots_url, {}, max_bytes=_MAX_ROBOTS_BYTES, is_page=False)
+                response = self._follow(
+                    robots_url, {}, max_bytes=_MAX_ROBOTS_BYTES, is_page=False, check_robots=False
+                )
             except _Failure:
                 response = None  # unreachable robots.txt: allow all, as for a missing one
             if response is not None and 200 <= response.status < 300:
@@ -288,6 +399,11 @@ class Fetcher:
                 # A server too slow to answer is not hammered again.
                 raise _Failure("timeout", f"no data for {settings.read_timeout} s") from None
             except requests.exceptions.ConnectionError as error:
+                refused = _internal_peer(error)
+                if refused is not None:
+                    raise _Failure(
+                        "private_address", f"{refused}; pass allow_private=True to fetch it"
+                    ) from None
                 retry_reason, message = "connection_error", f"connection failed: {error}"
             else:
                 if response.status == 429 or response.status >= 500:
@@ -324,18 +440,21 @@ class Fetcher:
                 return _Response(status, url, response.headers, b"")
             if is_page:
                 mime, _ = parse_content_type(response.headers.get("Content-Type"))
-                if mime and not (mime.startswith("text/") or mime in _PAGE_TYPES or mime.endswith("+xml")):
+                if not _is_page_type(mime or None):
                     raise _Failure("not_html", f"content type {mime} is not a page")
             declared_length = response.headers.get("Content-Length", "")
             if declared_length.isdigit() and int(declared_length) > max_bytes:
                 raise _Failure("too_large", f"declares {int(declared_length):,} bytes, over {max_bytes:,}")
             body = bytearray()
+            deadline = time.monotonic() + settings.max_seconds
             try:
                 # iter_content yields decompressed bytes, so counting them caps gzip/brotli bombs as well.
                 for chunk in response.iter_content(_CHUNK_BYTES):
                     body += chunk
                     if len(body) > max_bytes:
                         raise _Failure("too_large", f"body is over {max_bytes:,} bytes")
+                    if time.monotonic() > deadline:
+                        raise _Failure("timeout", f"body took over {settings.max_seconds} s to arrive")
             except requests.exceptions.ConnectionError as error:
                 # requests wraps a read timeout in the middle of the body as a ConnectionError.
                 if any(isinstance(arg, ReadTimeoutError) for arg in error.args):
@@ -367,6 +486,27 @@ class Fetcher:
             host.next_allowed = start + host.interval
         if start > now:
             time.sleep(start - now)
+
+
+def _is_page_type(mime: str | None) -> bool:
+    """HTML, XHTML, XML and text are pages; no content type at all is given the benefit of the doubt."""
+    return not mime or mime.startswith("text/") or mime in _PAGE_TYPES or mime.endswith("+xml")
+
+
+def _internal_peer(error: BaseException) -> _InternalPeer | None:
+    """The connection guard's refusal inside requests' wrapping of urllib3 errors, if that is what failed."""
+    seen: set[int] = set()
+    pending: list[object] = [error]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen or current is None:
+            continue
+        seen.add(id(current))
+        if isinstance(current, _InternalPeer):
+            return current
+        if isinstance(current, BaseException):
+            pending.extend([*current.args, getattr(current, "reason", None), current.__cause__])
+    return None
 
 
 def _retry_after(value: str | None) -> float:
