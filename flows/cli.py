@@ -9,13 +9,25 @@ import csv
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.default_styles import DEFAULT_STYLES
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.theme import Theme
 
 app = typer.Typer(
     name="wirehouse",
@@ -49,24 +61,124 @@ def run(
     lock_wait: Annotated[
         float, typer.Option(min=0, help="Seconds a write waits for another process holding the warehouse.")
     ] = 30.0,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only items dated from then on: 2024-10-01, or an age: 7d, 24h, 30m, 2w."),
+    ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only URLs or paths containing this pattern (* ? wildcards, re: regex); repeatable."
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option(help="Leave out URLs or paths containing this pattern; repeatable.")
+    ] = None,
+    user_agent: Annotated[
+        str | None, typer.Option(help="User-Agent for web requests (robots.txt rules are matched to it).")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds a web server may stay silent before a request times out.")
+    ] = 20.0,
+    max_mb: Annotated[
+        float, typer.Option(min=0.001, help="Largest page or file read, in MB (after decompression).")
+    ] = 20.0,
+    show_progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Show a progress bar (on a terminal).")
+    ] = True,
 ) -> None:
     """Run the news pipeline once and print what it did."""
-    from flows.news import news_pipeline
+    from flows.news import ParameterError, news_pipeline
 
-    summary = news_pipeline(
-        sources=sources or None,
-        warehouse_path=db,
-        batch_size=batch_size,
-        near_duplicate_threshold=threshold,
-        limit=limit,
-        refresh=refresh,
-        lock_wait_seconds=lock_wait,
-        allow_private=allow_private,
-        requests_per_second=rate,
-    )
+    try:
+        with progress_bar(enabled=show_progress):
+            summary = news_pipeline(
+                sources=sources or None,
+                warehouse_path=db,
+                batch_size=batch_size,
+                near_duplicate_threshold=threshold,
+                limit=limit,
+                refresh=refresh,
+                lock_wait_seconds=lock_wait,
+                allow_private=allow_private,
+                requests_per_second=rate,
+                since=since,
+                include=include or None,
+                exclude=exclude or None,
+                user_agent=user_agent,
+                fetch_timeout_seconds=timeout,
+                max_document_mb=max_mb,
+            )
+    except ParameterError as error:
+        console.print(f"[red]{escape(str(error))}[/red]")
+        raise typer.Exit(2) from error
     print_summary(summary)
     if summary.get("status") != "completed":
         raise typer.Exit(1)
+
+
+class _ProgressBar:
+    """The flow's progress as a rich progress bar: items read or fetched, and the step each batch is in."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task = bar.add_task("starting", total=None)
+
+    def discovering(self, source: str) -> None:
+        self.bar.update(self.task, description=f"finding items in {source}")
+
+    def planned(self, items: int, batches: int) -> None:
+        plural = "es" if batches != 1 else ""
+        self.bar.update(
+            self.task, total=items, completed=0, description=f"{items} items, {batches} batch{plural}"
+        )
+
+    def step(self, name: str, number: int, total: int) -> None:
+        self.bar.update(self.task, description=f"batch {number}/{total}: {name}")
+
+    def item_done(self) -> None:
+        self.bar.advance(self.task)
+
+
+@contextmanager
+def progress_bar(*, enabled: bool) -> Iterator[None]:
+    """Show the run's progress under Prefect's log lines, on the console they go to (on a terminal only)."""
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    from flows import progress
+
+    handlers = [
+        handler
+        for name in ("", "prefect")
+        for handler in logging.getLogger(name).handlers
+        if isinstance(handler, PrefectConsoleHandler)
+    ]
+    # Sharing the log handler's console lets rich print log lines above the bar instead of through it.
+    bar_console = handlers[0].console if handlers else Console(stderr=True)
+    if not enabled or not bar_console.is_terminal:
+        yield
+        return
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=bar_console,
+        transient=True,
+    )
+    # Prefect's console theme does not inherit rich's defaults, which the bar's columns are drawn with.
+    bar_styles = {
+        name: style for name, style in DEFAULT_STYLES.items() if name.startswith(("progress.", "bar."))
+    }
+    bar_console.push_theme(Theme(bar_styles))
+    try:
+        with bar, progress.listening(_ProgressBar(bar)):
+            yield
+    finally:
+        bar_console.pop_theme()
 
 
 def describe_article(line: dict[str, Any]) -> str:

@@ -40,18 +40,26 @@ def migrations() -> list[Migration]:
     return [found[version] for version in sorted(found)]
 
 
+def _first_row(result: duckdb.DuckDBPyConnection) -> tuple | None:
+    # fetchall, not fetchone: DuckDB keeps a half-read result open, and an open result blocks register().
+    rows = result.fetchall()
+    return rows[0] if rows else None
+
+
 def _has_migrations_table(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_name = 'schema_migrations' AND table_schema = current_schema()"
-    ).fetchone()
+    row = _first_row(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_name = 'schema_migrations' AND table_schema = current_schema()"
+        )
+    )
     return bool(row and row[0])
 
 
 def _is_read_only(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT readonly FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
+    row = _first_row(
+        con.execute("SELECT readonly FROM duckdb_databases() WHERE database_name = current_database()")
+    )
     return bool(row and row[0])
 
 
@@ -59,7 +67,7 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The highest migration applied to this database (0 for a new file)."""
     if not _has_migrations_table(con):
         return 0
-    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    row = _first_row(con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations"))
     return int(row[0]) if row else 0
 
 

@@ -125,7 +125,7 @@ def record_visits(con: duckdb.DuckDBPyConnection, run_id: str, visits: Sequence[
     )
     con.register("_visits", table)
     try:
-        con.execute(_MERGE, {"run_id": run_id})
+        con.execute(_MERGE, {"run_id": run_id}).fetchall()
     finally:
         con.unregister("_visits")
     succeeded = [v.url for v in latest.values() if v.outcome in ("fetched", "unchanged")]
@@ -133,7 +133,7 @@ def record_visits(con: duckdb.DuckDBPyConnection, run_id: str, visits: Sequence[
         con.execute(
             "DELETE FROM rejects WHERE stage = 'ingest' AND source IN (SELECT unnest(CAST(? AS VARCHAR[])))",
             [succeeded],
-        )
+        ).fetchall()
     return len(latest)
 
 

@@ -87,9 +87,9 @@ class SourceFilter:
 
     def allows_location(self, location: str) -> bool:
         """True when the URL or path passes the include and exclude patterns."""
-        if self.include and not any(_compile(p).match(location) for p in self.include):
+        if self.include and not any(_compile(p).search(location) for p in self.include):
             return False
-        if any(_compile(p).match(location) for p in self.exclude):
+        if any(_compile(p).search(location) for p in self.exclude):
             return False
         return all(f.allows_location(location) for f in self.also)
 

@@ -192,8 +192,14 @@ def test_an_over_long_text_is_read_only_up_to_the_extraction_cap() -> None:
     from tasks.settings import Settings
 
     paragraph = "Officials in Berlin said on Monday that 12 new schools will open, the ministry confirmed."
-    doc = CleanDocument(doc_id="d", source="s", url=None, fetched_at=datetime(2024, 1, 2, tzinfo=UTC),
-                        content_type="text/plain", paragraphs=(paragraph,) * 400)
+    doc = CleanDocument(
+        doc_id="d",
+        source="s",
+        url=None,
+        fetched_at=datetime(2024, 1, 2, tzinfo=UTC),
+        content_type="text/plain",
+        paragraphs=(paragraph,) * 400,
+    )
     settings = dataclasses.replace(Settings(), max_extract_chars=2_000)
     article = extract_article(doc, settings)
     assert article.word_count > 5_000  # the text itself is kept whole

@@ -6,7 +6,10 @@ Factories are fixtures (not importable helpers) so the tests work under any pyte
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -129,3 +132,34 @@ def make_reject() -> Callable[..., Reject]:
         return Reject(source=source, stage="clean", reason=reason, message=message)
 
     return make
+
+
+# Opens the file read-write, says so, then holds it for the given number of seconds.
+HOLDER = (
+    "import sys, time, duckdb\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "print('ready', flush=True)\n"
+    "time.sleep(float(sys.argv[2]))\n"
+    "con.close()\n"
+)
+HoldWarehouse = Callable[[Path, float], AbstractContextManager[subprocess.Popen[str]]]
+
+
+@contextmanager
+def _held_by_another_process(path: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready"
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def held_by_another_process() -> HoldWarehouse:
+    """A context manager: another process holds the warehouse file for writing while it is open."""
+    return _held_by_another_process

@@ -5,36 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import warehouse
-
-# Opens the file read-write, says so, then holds it for the given number of seconds.
-HOLDER = (
-    "import sys, time, duckdb\n"
-    "con = duckdb.connect(sys.argv[1])\n"
-    "print('ready', flush=True)\n"
-    "time.sleep(float(sys.argv[2]))\n"
-    "con.close()\n"
-)
-
-
-@contextmanager
-def held_by_another_process(path: Path, seconds: float) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout is not None
-        assert process.stdout.readline().strip() == "ready"
-        yield process
-    finally:
-        process.kill()
-        process.wait()
 
 
 def test_read_only_on_a_missing_file_says_where_and_what_to_do(tmp_path: Path) -> None:
@@ -50,7 +27,9 @@ def test_read_write_creates_the_parent_folder(warehouse_path: Path) -> None:
     assert warehouse_path.exists()
 
 
-def test_connect_waits_for_another_writer_to_finish(warehouse_path: Path) -> None:
+def test_connect_waits_for_another_writer_to_finish(
+    warehouse_path: Path, held_by_another_process: Callable[..., Any]
+) -> None:
     warehouse.connect(warehouse_path).close()
     with held_by_another_process(warehouse_path, 2.0):
         started = time.monotonic()
@@ -60,7 +39,9 @@ def test_connect_waits_for_another_writer_to_finish(warehouse_path: Path) -> Non
     assert waited >= 0.5
 
 
-def test_connect_gives_up_after_wait_seconds_and_names_the_holder(warehouse_path: Path) -> None:
+def test_connect_gives_up_after_wait_seconds_and_names_the_holder(
+    warehouse_path: Path, held_by_another_process: Callable[..., Any]
+) -> None:
     warehouse.connect(warehouse_path).close()
     with held_by_another_process(warehouse_path, 30.0) as holder:
         started = time.monotonic()
@@ -73,7 +54,9 @@ def test_connect_gives_up_after_wait_seconds_and_names_the_holder(warehouse_path
     assert 0.6 <= elapsed < 10
 
 
-def test_read_only_readers_also_wait_for_the_writer(warehouse_path: Path) -> None:
+def test_read_only_readers_also_wait_for_the_writer(
+    warehouse_path: Path, held_by_another_process: Callable[..., Any]
+) -> None:
     with warehouse.writer(warehouse_path):
         pass
     with held_by_another_process(warehouse_path, 30.0), pytest.raises(warehouse.WarehouseLocked):

@@ -12,6 +12,11 @@ from warehouse.migrations import migrations
 REQUIRED_COLUMNS = {
     "documents": {
         "doc_id", "source", "location", "url", "fetched_at", "content_type", "charset", "raw", "raw_sha256",
+        "http_status", "final_url", "etag", "last_modified",
+    },
+    "web_urls": {
+        "url", "kind", "source", "via", "hints", "listed_at", "first_seen_at", "last_checked_at", "outcome",
+        "reason", "http_status", "etag", "last_modified", "doc_id", "attempts", "fetches",
     },
     "articles": {
         "article_id", "doc_id", "source", "url", "canonical_url", "site", "title", "subtitle", "authors",

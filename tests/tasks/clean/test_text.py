@@ -262,8 +262,19 @@ def test_sample_keeps_in_body_heading_as_its_own_paragraph(sample: CleanDocument
 
 def test_sample_drops_all_furniture(sample: CleanDocument) -> None:
     body = sample.text
-    for furniture in ("Also Read", "share price", "Catch all the", "MoreLess", "Kremlin Pool Photo",
-                      "First Published", "Instant Loan", "Log in", "Gold Prices", "Sounak", "Updated28"):
+    for furniture in (
+        "Also Read",
+        "share price",
+        "Catch all the",
+        "MoreLess",
+        "Kremlin Pool Photo",
+        "First Published",
+        "Instant Loan",
+        "Log in",
+        "Gold Prices",
+        "Sounak",
+        "Updated28",
+    ):
         assert furniture not in body, furniture
     assert len(sample.paragraphs) == 10
 
@@ -331,10 +342,22 @@ def test_sample_furniture_gets_specific_reasons(sample: CleanDocument) -> None:
 def test_wire_copy_keeps_the_story_and_drops_promos_and_rails() -> None:
     clean = clean_text(make_doc(WIRE_COPY))
     assert clean.paragraphs[0].startswith("Washington (CNN) — The Senate on Sunday passed")
-    assert clean.paragraphs[-1] == "“This is a good day for the country,” the majority leader told reporters after the vote."
+    assert (
+        clean.paragraphs[-1]
+        == "“This is a good day for the country,” the majority leader told reporters after the vote."
+    )
     assert len(clean.paragraphs) == 5
-    for furniture in ("READ MORE", "Related:", "newsletter", "Ad Feedback", "Copyright", "Most Read",
-                      "Storm knocks out", "Skip to main content", "Jane Doe"):
+    for furniture in (
+        "READ MORE",
+        "Related:",
+        "newsletter",
+        "Ad Feedback",
+        "Copyright",
+        "Most Read",
+        "Storm knocks out",
+        "Skip to main content",
+        "Jane Doe",
+    ):
         assert furniture not in clean.text, furniture
     assert [link.anchor for link in clean.links] == [
         "How the climate bill would cut emissions by 2030",
@@ -362,12 +385,17 @@ def test_caption_repeated_twice_with_credit_is_kept_once() -> None:
         "Senate Majority Leader Chuck Schumer speaks to reporters on Capitol Hill."
     ]
     assert values(clean, "image_credit") == ["J. Scott Applewhite/AP"]
-    assert [s.reason for s in clean.removed if "Chuck Schumer speaks" in s.text] == ["caption", "caption-repeat"]
+    assert [s.reason for s in clean.removed if "Chuck Schumer speaks" in s.text] == [
+        "caption",
+        "caption-repeat",
+    ]
 
 
 def test_copy_without_header_takes_title_from_first_headline_line() -> None:
     clean = clean_text(make_doc(NEWSPAPER_COPY))
-    assert evidence(clean, "title") == [("Ministers face backlash over plan to close rural bus routes", "first-line")]
+    assert evidence(clean, "title") == [
+        ("Ministers face backlash over plan to close rural bus routes", "first-line")
+    ]
     assert values(clean, "published") == ["Mon 28 Oct 2024 17.55 GMT"]
     assert values(clean, "author") == ["Alex Smith"]
     assert values(clean, "subtitle") == [
@@ -455,7 +483,12 @@ def test_inline_related_box_headlines_become_links_and_list_items_stay() -> None
     ]
     assert reasons(clean, "RELATED STORIES") == {"related-links"}
     assert clean.paragraphs[-1].startswith("Work on the first phase is due to begin in September")
-    for item in ("The first phase covers the following streets:", "Station Road", "Mill Lane", "Church Street"):
+    for item in (
+        "The first phase covers the following streets:",
+        "Station Road",
+        "Mill Lane",
+        "Church Street",
+    ):
         assert item in clean.paragraphs
 
 
@@ -511,7 +544,11 @@ def test_plain_paragraphs_without_any_furniture_are_all_kept() -> None:
 def test_exact_repeat_of_a_paragraph_is_kept_once() -> None:
     paragraph = "The river burst its banks overnight, flooding dozens of homes along the valley floor."
     text = "\n\n".join(
-        [paragraph, "Residents were moved to a school hall while crews pumped water from the streets.", paragraph]
+        [
+            paragraph,
+            "Residents were moved to a school hall while crews pumped water from the streets.",
+            paragraph,
+        ]
     )
     clean = clean_text(make_doc(text))
     assert clean.paragraphs.count(paragraph) == 1

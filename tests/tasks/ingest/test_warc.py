@@ -18,8 +18,7 @@ from tasks.ingest.warc import is_warc_path, read_warc
 from tasks.records import RawDocument, Reject
 
 ARTICLE = (
-    "<html><head><title>Story</title></head>"
-    "<body><p>The first paragraph of the story.</p></body></html>"
+    "<html><head><title>Story</title></head><body><p>The first paragraph of the story.</p></body></html>"
 )
 META_ONLY = (
     '<html><head><meta charset="iso-8859-2"><title>Zpráva</title></head>'
@@ -117,7 +116,9 @@ def test_charset_only_in_a_meta_tag_is_used(tmp_path: Path) -> None:
 
 
 def test_charset_from_the_http_header_decodes_cp1252(tmp_path: Path) -> None:
-    page = documents(read_all(write_crawl(tmp_path / "crawl.warc.gz", gzip=True)))["https://example.com/legacy"]
+    page = documents(read_all(write_crawl(tmp_path / "crawl.warc.gz", gzip=True)))[
+        "https://example.com/legacy"
+    ]
     assert page.charset == "cp1252"
     assert page.text == CP1252
 
