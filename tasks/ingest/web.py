@@ -40,6 +40,8 @@ _PAGE_TYPES = frozenset(
 )
 # Statuses handed back to the caller as they are: redirects to follow, 304 to report as Unchanged.
 _PASSED_ON_STATUSES = _REDIRECT_STATUSES | {304}
+# Failures to read robots.txt that mean "the rules exist but cannot be read now" (RFC 9309, 2.3.1.4).
+_ROBOTS_UNREACHABLE = frozenset({"http_5xx", "http_429", "timeout", "connection_error", "bad_transfer"})
 _CHUNK_BYTES = 64 * 1024
 PAGE_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/*;q=0.8"
 # For a URL that may be a feed, a sitemap or a page: feeds first, since a site answers either way.
@@ -99,6 +101,7 @@ class _Host:
     robots_lock: threading.Lock = field(default_factory=threading.Lock)
     robots: Protego | None = None
     robots_loaded: bool = False
+    robots_unreachable: str | None = None  # why robots.txt could not be read (a server or network error)
 
 
 class _Failure(Exception):
@@ -353,11 +356,22 @@ class Fetcher:
             raise _Failure("private_address", problem)
         if check_robots and self.settings.obey_robots:
             robots = self._robots(url)
+            unreachable = self._host(url).robots_unreachable
+            if unreachable:
+                raise _Failure(
+                    "robots",
+                    f"robots.txt of {parts.netloc} could not be read ({unreachable}); a host whose rules are "
+                    "unknown is not crawled (RFC 9309), the next run asks again",
+                )
             if robots is not None and not robots.can_fetch(url, self.settings.user_agent):
                 raise _Failure("robots", f"robots.txt of {parts.netloc} disallows this URL")
 
     def _robots(self, url: str) -> Protego | None:
-        """The host's robots rules, fetched once per Fetcher; None (allow all) when there are none."""
+        """The host's robots rules, fetched once per Fetcher; None (allow all) when there are none.
+
+        As RFC 9309 asks, a missing robots.txt (4xx) allows everything, while one that a server or network
+        error keeps from us (5xx, 429, timeout, no connection, after retries) disallows everything.
+        """
         parts = urlsplit(url)
         host = self._host(url)
         with host.robots_lock:
@@ -368,8 +382,10 @@ class Fetcher:
                 response = self._follow(
                     robots_url, {}, max_bytes=_MAX_ROBOTS_BYTES, is_page=False, check_robots=False
                 )
-            except _Failure:
-                response = None  # unreachable robots.txt: allow all, as for a missing one
+            except _Failure as failure:
+                response = None
+                if failure.reason in _ROBOTS_UNREACHABLE:
+                    host.robots_unreachable = str(failure)
             if response is not None and 200 <= response.status < 300:
                 host.robots = Protego.parse(response.body.decode("utf-8", errors="replace"))
                 delay = host.robots.crawl_delay(self.settings.user_agent)

@@ -273,3 +273,52 @@ def test_retry_after_is_read_as_seconds_or_http_date_and_capped() -> None:
     assert _retry_after("86400") == 60.0
     assert _retry_after("soon") == 0.0
     assert _retry_after(None) == 0.0
+
+
+def test_robots_txt_a_server_error_keeps_from_us_disallows_the_host(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/robots.txt").respond_with_data("down", status=503)
+    httpserver.expect_request("/story").respond_with_data(PAGE, content_type="text/html")
+
+    result = fetcher(obey_robots=True, retries=1).fetch(httpserver.url_for("/story"))
+
+    reject = rejected(result, "robots")
+    assert "could not be read" in reject.message and "RFC 9309" in reject.message
+    assert [request.path for request, _ in httpserver.log] == ["/robots.txt", "/robots.txt"]
+
+
+def test_a_server_trickling_bytes_is_cut_off_by_the_whole_body_deadline(httpserver: HTTPServer) -> None:
+    def trickle(request: Request) -> Response:
+        def chunks():  # type: ignore[no-untyped-def]
+            for _ in range(20):
+                yield b"<p>still coming</p>"
+                time.sleep(0.1)
+
+        return Response(chunks(), content_type="text/html")
+
+    httpserver.expect_request("/trickle").respond_with_handler(trickle)
+
+    result = fetcher(read_timeout=1.0, max_seconds=0.5).fetch(httpserver.url_for("/trickle"))
+
+    assert "took over 0.5 s" in rejected(result, "timeout").message
+
+
+def test_the_connection_guard_refuses_an_internal_peer_even_when_the_name_passed() -> None:
+    # The address check runs on the name before connecting; DNS may answer differently a moment later
+    # (rebinding). The guard checks the socket's actual peer, so a direct loopback connection is refused.
+    import requests
+
+    from tasks.ingest.web import _GuardedAdapter, _internal_peer
+
+    server = HTTPServer(host="127.0.0.1")
+    server.expect_request("/story").respond_with_data(PAGE, content_type="text/html")
+    server.start()
+    try:
+        session = requests.Session()
+        session.mount("http://", _GuardedAdapter(max_retries=0))
+        with pytest.raises(requests.exceptions.ConnectionError) as caught:
+            session.get(server.url_for("/story"), timeout=5)
+        refusal = _internal_peer(caught.value)
+        assert refusal is not None and "127.0.0.1, a loopback address" in str(refusal)
+        assert server.log == []
+    finally:
+        server.stop()
