@@ -60,3 +60,20 @@ def test_queries_lists_the_named_queries() -> None:
     assert result.exit_code == 0
     for name in ("quotes", "top-entities", "articles", "rejects"):
         assert name in result.output
+
+
+def test_run_with_an_unreadable_since_says_what_is_wrong(tmp_path: Path, seeds_dir: Path) -> None:
+    result = runner.invoke(
+        app, ["run", str(seeds_dir), "--db", str(tmp_path / "x.duckdb"), "--since", "the other day"]
+    )
+    assert result.exit_code == 2
+    assert "neither a date (2024-10-01) nor an age" in result.output
+
+
+def test_run_exclude_passes_matching_files_by(tmp_path: Path, seeds_dir: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["run", str(seeds_dir), "--db", str(tmp_path / "x.duckdb"), "--exclude", "*.txt", "--no-progress"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "filtered" in result.output and "No new articles" in result.output

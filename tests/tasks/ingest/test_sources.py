@@ -75,3 +75,14 @@ def test_run_filter_applies_to_every_source_and_a_bad_file_is_a_reject(tmp_path:
     assert not from_file.filter.allows_location("https://a.example/sport/1")
     assert named.filter == run_filter
     assert [(reject.source, reject.reason) for reject in rejects] == [("broken.toml", "bad_sources_file")]
+
+
+def test_the_readme_sources_file_example_reads(tmp_path: Path, project_root: Path) -> None:
+    readme = (project_root / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    sources = load_sources_file(write(tmp_path / "my-sources.toml", example))
+    assert len(sources) == 6
+    sitemap = sources[2]
+    assert sitemap.limit == 200
+    assert sitemap.filter.allows_location("https://www.example-news.com/politics/vote-count-12")
+    assert not sitemap.filter.allows_location("https://www.example-news.com/sport/match-12")
