@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from flows.news import news_pipeline
 
@@ -97,3 +98,44 @@ def test_without_allow_private_a_loopback_source_is_refused_before_any_request(
     summary = news_pipeline(sources=[site.url_for("/feed.xml")], warehouse_path=str(tmp_path / "w.duckdb"))
     assert summary["rejects"] == {"ingest/private_address": 1}
     assert paths_requested(site) == []
+
+
+def test_refresh_revalidates_with_conditional_gets_and_a_changed_page_is_a_new_version(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    httpserver.no_handler_status_code = 404
+    versions = {"etag": '"v1"', "sentence": "The new bridge opened to traffic on Monday morning."}
+
+    def story(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == versions["etag"]:
+            return Response(status=304)
+        return Response(
+            page("Bridge opens", versions["sentence"]),
+            content_type="text/html",
+            headers={"ETag": versions["etag"]},
+        )
+
+    httpserver.expect_request("/news/bridge").respond_with_handler(story)
+    db = tmp_path / "w.duckdb"
+    run = dict(sources=[httpserver.url_for("/news/bridge")], warehouse_path=str(db), allow_private=True)
+    assert news_pipeline(**run)["steps"]["ingested"] == 1
+
+    unchanged = news_pipeline(**run, refresh=True)
+
+    assert unchanged["steps"]["unchanged"] == 1 and unchanged["steps"]["ingested"] == 0
+    assert httpserver.log[-1][0].headers.get("If-None-Match") == '"v1"'
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT outcome, etag, fetches FROM web_urls").fetchall() == [
+            ("unchanged", '"v1"', 2)
+        ]
+
+    versions.update(etag='"v2"', sentence="The new bridge closed again on Tuesday after a crack was found.")
+    changed = news_pipeline(**run, refresh=True)
+
+    assert changed["steps"]["ingested"] == 1
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (2,)  # two versions of one page
+        (latest,) = con.execute("SELECT text FROM articles_latest").fetchone()
+        assert "closed again" in latest
+        assert con.execute("SELECT count(*) FROM duplicates").fetchone() == (0,)  # a version is not a copy
+        assert con.execute("SELECT outcome, etag FROM web_urls").fetchall() == [("fetched", '"v2"')]

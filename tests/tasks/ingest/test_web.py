@@ -322,3 +322,22 @@ def test_the_connection_guard_refuses_an_internal_peer_even_when_the_name_passed
         assert server.log == []
     finally:
         server.stop()
+
+
+def test_brotli_bodies_are_decoded_and_capped_after_decoding(httpserver: HTTPServer) -> None:
+    import brotli
+
+    httpserver.expect_request("/br").respond_with_data(
+        brotli.compress(PAGE.encode()), content_type="text/html", headers={"Content-Encoding": "br"}
+    )
+    httpserver.expect_request("/br-bomb").respond_with_data(
+        brotli.compress(b"<p>" + b"a" * 200_000 + b"</p>"),
+        content_type="text/html",
+        headers={"Content-Encoding": "br"},
+    )
+
+    document = fetcher().fetch(httpserver.url_for("/br"))
+
+    assert isinstance(document, RawDocument) and "council met" in document.text
+    assert "br" in httpserver.log[0][0].headers["Accept-Encoding"]
+    rejected(fetcher(max_bytes=10_000).fetch(httpserver.url_for("/br-bomb")), "too_large")
