@@ -338,6 +338,18 @@ class _SourceWalk:
         )
 
 
+def interleave_by_host(items: Sequence[SourceItem]) -> list[SourceItem]:
+    """Round-robin over hosts, keeping each host's own order: every batch then mixes hosts, so the fetch
+    threads stay busy while each host waits for its next turn."""
+    queues: dict[str, list[SourceItem]] = {}
+    for item in items:
+        queues.setdefault(urlsplit(item.location).netloc, []).append(item)
+    mixed: list[SourceItem] = []
+    for turn in range(max((len(queue) for queue in queues.values()), default=0)):
+        mixed.extend(queue[turn] for queue in queues.values() if turn < len(queue))
+    return mixed
+
+
 def discover_web(
     sources: Sequence[Source], fetcher: Fetcher, memory: WebMemory | None = None, *, refresh: bool = False
 ) -> WebPlan:
@@ -356,4 +368,5 @@ def discover_web(
     known = memory.states([start for _, start in starts])
     for source, start in starts:
         _SourceWalk(source, fetcher, memory, plan, seen, refresh).run(start, known.get(start))
+    plan.items = interleave_by_host(plan.items)
     return plan

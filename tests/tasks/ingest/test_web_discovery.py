@@ -251,3 +251,24 @@ def test_a_304_to_a_request_that_was_not_conditional_is_a_reject(httpserver: HTT
     plan = discover_web([Source(httpserver.url_for("/feed"))], Fetcher(TEST_SETTINGS))
 
     assert [reject.reason for reject in plan.rejects] == ["http_3xx"]
+
+
+def test_pages_are_interleaved_by_host_so_every_batch_mixes_hosts() -> None:
+    from tasks.ingest.web_discovery import interleave_by_host
+    from tasks.records import SourceItem
+
+    urls = [
+        "http://a.example/1",
+        "http://a.example/2",
+        "http://a.example/3",
+        "http://b.example/1",
+        "http://c/1",
+    ]
+    mixed = interleave_by_host([SourceItem("s", url, "url") for url in urls])
+    assert [item.location for item in mixed] == [
+        "http://a.example/1",
+        "http://b.example/1",
+        "http://c/1",
+        "http://a.example/2",
+        "http://a.example/3",
+    ]
