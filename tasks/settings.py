@@ -19,6 +19,8 @@ class Settings:
     num_permutations: int = 128
     bands: int = 32
     near_duplicate_threshold: float = 0.8
+    # Two texts that open with the same words (a copy edited further down) are copies from this similarity.
+    same_opening_threshold: float = 0.5
     # Used when a time has a zone abbreviation (or none) and the page gives no evidence for its zone.
     default_timezone: str = "UTC"
     max_document_bytes: int = 20_000_000

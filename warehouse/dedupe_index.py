@@ -11,6 +11,8 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from tasks.dedupe import site_key
+
 # A band hash shared by this many stored articles means boilerplate, not a copy: more are not worth verifying.
 MAX_MATCHES_PER_BAND = 200
 _NOT_A_DUPLICATE = "NOT EXISTS (SELECT 1 FROM duplicates AS dup WHERE dup.article_id = a.article_id)"
@@ -71,13 +73,16 @@ class WarehouseIndex:
         ).fetchall()
         return dict(rows)
 
-    def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None]]:
-        """article_id -> (version key, published_at) of the stored ones; the key matches articles_latest."""
+    def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None, str | None]]:
+        """article_id -> (version key, published_at, site) of the stored ones (keys as articles_latest's)."""
         if not article_ids:
             return {}
         rows = self._con.execute(
-            "SELECT article_id, COALESCE(canonical_url, url, article_id), published_at FROM articles "
-            f"WHERE article_id IN {_IDS}",
+            "SELECT article_id, COALESCE(canonical_url, url, article_id), published_at, "
+            f"COALESCE(canonical_url, url), site FROM articles WHERE article_id IN {_IDS}",
             [list(article_ids)],
         ).fetchall()
-        return {article_id: (key, published) for article_id, key, published in rows}
+        return {
+            article_id: (key, published, site_key(url, site))
+            for article_id, key, published, url, site in rows
+        }

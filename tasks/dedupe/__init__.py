@@ -2,6 +2,9 @@
 
 Exact copies share a normalised-text hash; near copies are found through MinHash LSH bands (the warehouse
 searches its own `fingerprints` table) and confirmed by real Jaccard or containment over word shingles.
+
+Kinds, most specific first: `exact` (the same normalised text), `contained` (one text is a truncation or a
+part of the other), `syndicated` (a near copy on another site), `near` (a near copy on the same site).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from tasks.dedupe.exact import text_hash
 from tasks.dedupe.minhash import band_hashes, containment, jaccard, shingles_of_tokens, signature, tokens
@@ -19,13 +23,28 @@ from tasks.settings import Settings
 __all__ = ["DedupeIndex", "DedupeResult", "dedupe_articles", "version_key", "LEAD_BANDS", "LEAD_WORDS"]
 
 # A truncated copy keeps the opening paragraphs but shares few whole-text bands with its original (Jaccard
-# of a copy cut to a third is ~0.33), so the first words get bands of their own. They are stored with
-# negative band numbers (-1 .. -LEAD_BANDS) so they never collide with the whole-text bands 0 .. bands-1.
-LEAD_WORDS = 60
-LEAD_BANDS = 8
+# of a copy cut to a third is ~0.33), so the first words get bands of their own: 16 bands of 2 rows over the
+# first 40 words find a copy whose opening differs by an agency credit line (opening Jaccard ~0.7) with
+# probability 1 - (1 - 0.7^2)^16 > 0.99. They are stored with negative band numbers (LEAD_BAND_BASE - band)
+# so they never collide with the whole-text bands 0 .. bands-1, nor with the lead bands of earlier releases
+# (-1 .. -8: 8 bands of 4 rows over 60 words, which missed half the short truncations).
+LEAD_WORDS = 40
+LEAD_BANDS = 16
+LEAD_ROWS = 2
+LEAD_BAND_BASE = -101
 # Containment is only trusted when the contained text is long enough to be a copy rather than a stock
 # phrase: ~25 words of running text.
 MIN_CONTAINED_SHINGLES = 20
+# The opening words of the shorter text, looked up in the longer one: a copy (truncated or edited) keeps the
+# story's opening, while different stories that share a quote or a background paragraph open differently.
+OPENING_WORDS = LEAD_WORDS
+# A containment match must also share this much of the opening ...
+MIN_OPENING_FOR_CONTAINED = 0.5
+# ... and with this much of the opening shared, a lower similarity (`same_opening_threshold`) is a copy.
+SAME_OPENING = 0.7
+# A member of a copy group this much shorter than another that contains it is a truncation of it: never the
+# canonical article while the fuller text is in the group ("the most complete article is canonical").
+PARTIAL_RATIO = 0.8
 
 
 class DedupeIndex(Protocol):
@@ -43,8 +62,8 @@ class DedupeIndex(Protocol):
         """article_id -> text, for the given ids that are stored."""
         ...
 
-    def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None]]:
-        """article_id -> (version key, published_at), for the given ids that are stored."""
+    def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None, str | None]]:
+        """article_id -> (version key, published_at, site), for the given ids that are stored."""
         ...
 
 
@@ -61,6 +80,14 @@ def version_key(article: Article) -> str:
     return article.canonical_url or article.url or article.article_id
 
 
+def site_key(url: str | None, site: str | None) -> str | None:
+    """Who published an article: the host of its URL (without www.), else its site name."""
+    host = urlsplit(url).hostname if url and "://" in url else None
+    if host:
+        return host.removeprefix("www.")
+    return site.strip().casefold() if site and site.strip() else None
+
+
 @dataclass(slots=True)
 class _Features:
     """What comparisons need about one article, stored or new."""
@@ -70,7 +97,9 @@ class _Features:
     published_at: datetime | None
     text_hashes: frozenset[str]
     shingles: set[str]
+    opening: set[str]  # shingles of the first OPENING_WORDS words
     order: tuple[int, int]  # (0 stored | 1 batch, position in batch): the tie-break for canonical choice
+    site: str | None = None
 
 
 def _as_utc(moment: datetime | None) -> datetime | None:
@@ -86,19 +115,41 @@ def _canonical_order(features: _Features) -> tuple[bool, datetime, tuple[int, in
     return (features.published_at is None, published, features.order)
 
 
-def _compare(first: _Features, second: _Features, threshold: float) -> tuple[str, float] | None:
+def _compare(first: _Features, second: _Features, settings: Settings) -> tuple[str, float] | None:
     """(kind, similarity) when one article copies the other, else None."""
     if first.text_hashes & second.text_hashes:
         return "exact", 1.0
     similarity = jaccard(first.shingles, second.shingles)
-    if similarity >= threshold:
-        return "near", similarity
-    part, whole = sorted((first.shingles, second.shingles), key=len)
-    if len(part) >= MIN_CONTAINED_SHINGLES:
-        contained = containment(part, whole)
-        if contained >= threshold:
-            return "near", contained
+    if similarity >= settings.near_duplicate_threshold:
+        return _near_kind(first, second), similarity
+    part, whole = sorted((first, second), key=lambda features: len(features.shingles))
+    if len(part.shingles) < MIN_CONTAINED_SHINGLES:
+        return None
+    contained = containment(part.shingles, whole.shingles)
+    opening = containment(part.opening, whole.shingles)
+    if contained >= settings.near_duplicate_threshold and opening >= MIN_OPENING_FOR_CONTAINED:
+        return "contained", contained
+    # An edited copy: the same opening, a few sentences changed, added or cut further down.
+    if opening >= SAME_OPENING and max(similarity, contained) >= settings.same_opening_threshold:
+        if len(part.shingles) < PARTIAL_RATIO * len(whole.shingles) and contained > similarity:
+            return "contained", contained
+        return _near_kind(first, second), max(similarity, contained)
     return None
+
+
+def _near_kind(first: _Features, second: _Features) -> str:
+    """A near copy from another site is syndicated; from the same (or an unknown) site, near."""
+    return "syndicated" if first.site and second.site and first.site != second.site else "near"
+
+
+def _is_partial(member: _Features, members: list[_Features], threshold: float) -> bool:
+    """True when a markedly longer member of the group contains this one (a truncated copy of it)."""
+    return any(
+        other is not member
+        and len(member.shingles) < PARTIAL_RATIO * len(other.shingles)
+        and containment(member.shingles, other.shingles) >= threshold
+        for other in members
+    )
 
 
 def _band_rows(words: list[str], settings: Settings) -> list[tuple[int, int]]:
@@ -108,8 +159,10 @@ def _band_rows(words: list[str], settings: Settings) -> list[tuple[int, int]]:
         return []
     rows = list(enumerate(band_hashes(signature(whole, settings.num_permutations), settings.bands)))
     lead = shingles_of_tokens(words[:LEAD_WORDS], settings.shingle_size)
-    lead_signature = signature(lead, LEAD_BANDS * settings.rows_per_band, seed=2)
-    rows.extend((-1 - band, value) for band, value in enumerate(band_hashes(lead_signature, LEAD_BANDS)))
+    lead_signature = signature(lead, LEAD_BANDS * LEAD_ROWS, seed=3)
+    rows.extend(
+        (LEAD_BAND_BASE - band, value) for band, value in enumerate(band_hashes(lead_signature, LEAD_BANDS))
+    )
     return rows
 
 
@@ -138,7 +191,6 @@ class _Groups:
 
 def dedupe_articles(articles: list[Article], settings: Settings, index: DedupeIndex) -> DedupeResult:
     """Mark each article that copies an earlier-published one, in this batch or in the warehouse."""
-    threshold = settings.near_duplicate_threshold
     unique: dict[str, Article] = {}
     for article in articles:
         unique.setdefault(article.article_id, article)
@@ -159,7 +211,9 @@ def dedupe_articles(articles: list[Article], settings: Settings, index: DedupeIn
             # The extractor's hash is what the warehouse stores; ours also catches copies it hashed apart.
             text_hashes=frozenset({article.text_sha256, text_hash(article.text)}),
             shingles=shingles_of_tokens(words, settings.shingle_size),
+            opening=shingles_of_tokens(words[:OPENING_WORDS], settings.shingle_size),
             order=(1, position),
+            site=site_key(article.canonical_url or article.url, article.site),
         )
         band_rows[article.article_id] = _band_rows(words, settings)
 
@@ -176,15 +230,18 @@ def dedupe_articles(articles: list[Article], settings: Settings, index: DedupeIn
         if article_id not in stored_texts or article_id not in stored_versions:
             continue
         text = stored_texts[article_id]
-        key, published = stored_versions[article_id]
+        key, published, site = stored_versions[article_id]
         hashes = {value for value, owner in stored_by_hash.items() if owner == article_id}
+        stored_words = tokens(text)
         features[article_id] = _Features(
             article_id=article_id,
             version_key=key,
             published_at=_as_utc(published),
             text_hashes=frozenset(hashes | {text_hash(text)}),
-            shingles=shingles_of_tokens(tokens(text), settings.shingle_size),
+            shingles=shingles_of_tokens(stored_words, settings.shingle_size),
+            opening=shingles_of_tokens(stored_words[:OPENING_WORDS], settings.shingle_size),
             order=(0, 0),
+            site=site,
         )
 
     groups = _Groups()
@@ -196,13 +253,13 @@ def dedupe_articles(articles: list[Article], settings: Settings, index: DedupeIn
         candidates = stored_lookup.find(current.text_hashes, rows) | batch_lookup.find(
             current.text_hashes, rows
         )
-        match = _best_match(current, candidates, features, threshold)
+        match = _best_match(current, candidates, features, settings)
         if match is not None:
             groups.join(article.article_id, match)
         # Added after the search so an article is only ever matched against earlier ones.
         batch_lookup.add(article.article_id, current.text_hashes, rows)
 
-    duplicates = _duplicates_of_groups(groups.members(features), features, threshold)
+    duplicates = _duplicates_of_groups(groups.members(features), features, settings)
     fingerprints = [
         (article.article_id, band, value)
         for article in fresh
@@ -232,7 +289,7 @@ class _Lookup:
 
 
 def _best_match(
-    current: _Features, candidates: set[str], features: dict[str, _Features], threshold: float
+    current: _Features, candidates: set[str], features: dict[str, _Features], settings: Settings
 ) -> str | None:
     """The candidate `current` copies most closely: exact, then most similar, then stored, then earliest."""
     best: tuple[tuple[bool, float, int, int], str] | None = None
@@ -245,7 +302,7 @@ def _best_match(
             or other.version_key == current.version_key
         ):
             continue
-        verdict = _compare(current, other, threshold)
+        verdict = _compare(current, other, settings)
         if verdict is None:
             continue
         kind, similarity = verdict
@@ -256,22 +313,34 @@ def _best_match(
 
 
 def _duplicates_of_groups(
-    groups: dict[str, list[str]], features: dict[str, _Features], threshold: float
+    groups: dict[str, list[str]], features: dict[str, _Features], settings: Settings
 ) -> list[Duplicate]:
-    """Point every member of a group at its earliest-published member, the canonical one."""
+    """Point every member of a group at its canonical one: the earliest published of the complete texts."""
     found: list[tuple[tuple[int, int], Duplicate]] = []
     for members in groups.values():
         if len(members) < 2:
             continue
-        ordered = sorted(members, key=lambda member_id: _canonical_order(features[member_id]))
-        canonical = features[ordered[0]]
-        for member_id in ordered[1:]:
-            member = features[member_id]
-            verdict = _compare(member, canonical, threshold)
+        group = [features[member_id] for member_id in members]
+        complete = [
+            member for member in group if not _is_partial(member, group, settings.near_duplicate_threshold)
+        ] or group
+        canonical = min(complete, key=_canonical_order)
+        for member in sorted(group, key=_canonical_order):
+            # Versions of the canonical's own page are not copies of it: articles_latest picks among them.
+            if member is canonical or member.version_key == canonical.version_key:
+                continue
+            member_id = member.article_id
+            verdict = _compare(member, canonical, settings)
             if verdict is None:
                 # Joined through a chain of copies (A~B, B~C): keep the measured similarity to the canonical.
                 part, whole = sorted((member.shingles, canonical.shingles), key=len)
-                verdict = "near", max(jaccard(member.shingles, canonical.shingles), containment(part, whole))
+                contained = containment(part, whole)
+                similarity = jaccard(member.shingles, canonical.shingles)
+                verdict = (
+                    ("contained", contained)
+                    if contained > similarity
+                    else (_near_kind(member, canonical), similarity)
+                )
             kind, similarity = verdict
             # A stored article in a group whose canonical is new (an earlier-published original arriving after
             # its copy) becomes a duplicate itself; the warehouse re-points whatever pointed at it.

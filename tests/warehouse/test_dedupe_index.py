@@ -27,7 +27,7 @@ def test_index_answers_with_canonical_articles_only(warehouse_path: Path, make_a
         assert index.band_matches([(0, 7), (1, 8), (1, 7), (2, 99)]) == {(0, 7): ["art-1"], (1, 8): ["art-1"]}
         assert index.texts(["art-1", "missing"]) == {"art-1": original.text}
         assert index.article_versions(["art-2"]) == {
-            "art-2": ("https://news.example/art-2", datetime(2025, 1, 7, 8, 0, tzinfo=UTC))
+            "art-2": ("https://news.example/art-2", datetime(2025, 1, 7, 8, 0, tzinfo=UTC), "news.example")
         }
         assert index.band_matches([]) == {} and index.texts([]) == {}
 

@@ -98,15 +98,15 @@ def test_exact_copy_in_the_batch_points_at_the_earlier_published(con) -> None:
     assert pairs(result) == {"copy": ("original", "exact")}
 
 
-def test_near_copy_with_a_changed_sentence_is_flagged(con) -> None:
+def test_near_copy_with_a_changed_sentence_on_another_site_is_syndicated(con) -> None:
     result = dedupe_and_load(con, [article("original", STORY), article("edited", CHANGED_SENTENCE, hour=10)])
-    assert pairs(result) == {"edited": ("original", "near")}
+    assert pairs(result) == {"edited": ("original", "syndicated")}
     assert SETTINGS.near_duplicate_threshold <= result.duplicates[0].similarity < 1.0
 
 
 def test_truncated_copy_is_flagged_by_containment(con) -> None:
     result = dedupe_and_load(con, [article("original", STORY), article("short", TRUNCATED, hour=10)])
-    assert pairs(result) == {"short": ("original", "near")}
+    assert pairs(result) == {"short": ("original", "contained")}
     assert result.duplicates[0].similarity == 1.0  # all of the short text is in the original
 
 
@@ -126,8 +126,8 @@ def test_copies_are_found_against_the_warehouse(con) -> None:
     result = dedupe_and_load(con, later, "run-2")
     assert pairs(result) == {
         "exact": ("original", "exact"),
-        "edited": ("original", "near"),
-        "short": ("original", "near"),
+        "edited": ("original", "syndicated"),
+        "short": ("original", "contained"),
     }
     stories = con.execute("SELECT article_id FROM stories ORDER BY 1").fetchall()
     assert stories == [("follow-up",), ("original",)]
@@ -136,7 +136,7 @@ def test_copies_are_found_against_the_warehouse(con) -> None:
 def test_an_original_loaded_after_its_copy_becomes_canonical(con) -> None:
     dedupe_and_load(con, [article("copy", CHANGED_SENTENCE, hour=15)], "run-1")
     result = dedupe_and_load(con, [article("original", STORY, hour=9)], "run-2")
-    assert pairs(result) == {"copy": ("original", "near")}
+    assert pairs(result) == {"copy": ("original", "syndicated")}
     canonical = con.execute("SELECT article_id FROM canonical_articles").fetchall()
     assert canonical == [("original",)]
 
@@ -172,3 +172,24 @@ def test_unknown_publication_dates_lose_to_known_ones(con) -> None:
     undated = dataclasses.replace(article("undated", STORY), published_at=None)
     result = dedupe_and_load(con, [undated, article("dated", STORY, hour=20)])
     assert pairs(result) == {"undated": ("dated", "exact")}
+
+
+def test_a_near_copy_on_the_same_site_is_near(con) -> None:
+    first = article("original", STORY, url="https://news.example/bridge")
+    again = article("republished", CHANGED_SENTENCE, hour=12, url="https://news.example/2025/bridge-vote")
+    result = dedupe_and_load(con, [first, again])
+    assert pairs(result) == {"republished": ("original", "near")}
+
+
+def test_a_brief_published_first_points_at_the_full_story_that_contains_it(con) -> None:
+    # Wires send a short first take, then the full story: the most complete text is the canonical one.
+    result = dedupe_and_load(con, [article("brief", TRUNCATED, hour=8), article("full", STORY, hour=9)])
+    assert pairs(result) == {"brief": ("full", "contained")}
+
+
+def test_a_later_version_of_the_original_joined_through_a_copy_is_not_a_copy(con) -> None:
+    url = "https://news.example/bridge"
+    dedupe_and_load(con, [article("v1", STORY, url=url)], "run-1")
+    later = [article("copy", STORY, hour=10), article("v2", CHANGED_SENTENCE, hour=12, url=url)]
+    result = dedupe_and_load(con, later, "run-2")
+    assert pairs(result) == {"copy": ("v1", "exact")}
