@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import warehouse  # noqa: E402
 from syndication_corpus import Page, generate, generate_from_pages  # noqa: E402
+
+import warehouse  # noqa: E402
 from tasks.clean import clean_documents  # noqa: E402
 from tasks.dedupe import dedupe_articles  # noqa: E402
 from tasks.extract import extract_articles  # noqa: E402
@@ -97,7 +98,8 @@ def run_pipeline(pages: list[Page], settings: Settings, db: Path, batch_size: in
     with warehouse.connect(db, read_only=True) as con:
         links = con.execute(
             "SELECT a.url, c.url, d.kind FROM duplicates AS d "
-            "JOIN articles AS a ON a.article_id = d.article_id JOIN articles AS c ON c.article_id = d.canonical_id"
+            "JOIN articles AS a ON a.article_id = d.article_id "
+            "JOIN articles AS c ON c.article_id = d.canonical_id"
         ).fetchall()
         has_clusters = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'story_clusters'"
@@ -106,7 +108,8 @@ def run_pipeline(pages: list[Page], settings: Settings, db: Path, batch_size: in
         if has_clusters:
             clusters = dict(
                 con.execute(
-                    "SELECT a.url, s.cluster_id FROM story_clusters AS s JOIN articles AS a USING (article_id)"
+                    "SELECT a.url, s.cluster_id FROM story_clusters AS s "
+                    "JOIN articles AS a USING (article_id)"
                 ).fetchall()
             )
     return Landed(links, clusters, dict(seconds))
@@ -259,9 +262,8 @@ def main() -> None:
         else:
             print(f"{name:>24}: {value}")
     per_step = ", ".join(f"{step} {spent:.2f}s" for step, spent in landed.seconds.items())
-    print(
-        f"{'time':>24}: {elapsed:.1f}s ({per_step}); dedupe {len(pages) / landed.seconds['dedupe']:.0f} pages/s"
-    )
+    rate = len(pages) / landed.seconds["dedupe"]
+    print(f"{'time':>24}: {elapsed:.1f}s ({per_step}); dedupe {rate:.0f} pages/s")
     print("targets: precision >= 0.99, recall >= 0.97")
 
 

@@ -16,20 +16,126 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-FIRST_NAMES = (
-    "Anna Marek Sofia Lukas Elena Tomas Ines Pavel Maria Jonas Clara Viktor Nadia Oskar Lea Emil Irene Felix "
-    "Hana Ruben Greta Milan Laura Stefan Alma Henrik Zofia Dario Ida Mateo Petra Karim Olga Tariq Mina Arjun"
-).split()
-LAST_NAMES = (
-    "Novak Berger Rossi Lindqvist Moreau Kowalski Haddad Petrov Jansen Ferreira Costa Nakamura Okafor Varga "
-    "Schulz Dubois Larsen Rahman Silva Horvat Nielsen Marino Keller Popescu Andersen Fischer Romano Vidal "
-    "Takahashi Mensah Kaplan Brandt Weiss Ortega Quinn Adler Sato Lund"
-).split()
-CITIES = (
-    "Lisbon Rotterdam Gdansk Valencia Tampere Ljubljana Bratislava Antwerp Bergen Thessaloniki Porto Malmo "
-    "Leipzig Bordeaux Cork Graz Brno Turin Aarhus Split Vilnius Tartu Kaunas Plovdiv Cluj Seville Lyon Genoa "
-    "Dresden Uppsala Riga Zagreb Sofia Tallinn Krakow Bilbao Nantes Ghent Utrecht Salzburg"
-).split()
+FIRST_NAMES = [
+    "Anna",
+    "Marek",
+    "Sofia",
+    "Lukas",
+    "Elena",
+    "Tomas",
+    "Ines",
+    "Pavel",
+    "Maria",
+    "Jonas",
+    "Clara",
+    "Viktor",
+    "Nadia",
+    "Oskar",
+    "Lea",
+    "Emil",
+    "Irene",
+    "Felix",
+    "Hana",
+    "Ruben",
+    "Greta",
+    "Milan",
+    "Laura",
+    "Stefan",
+    "Alma",
+    "Henrik",
+    "Zofia",
+    "Dario",
+    "Ida",
+    "Mateo",
+    "Petra",
+    "Karim",
+    "Olga",
+    "Tariq",
+    "Mina",
+    "Arjun",
+]
+LAST_NAMES = [
+    "Novak",
+    "Berger",
+    "Rossi",
+    "Lindqvist",
+    "Moreau",
+    "Kowalski",
+    "Haddad",
+    "Petrov",
+    "Jansen",
+    "Ferreira",
+    "Costa",
+    "Nakamura",
+    "Okafor",
+    "Varga",
+    "Schulz",
+    "Dubois",
+    "Larsen",
+    "Rahman",
+    "Silva",
+    "Horvat",
+    "Nielsen",
+    "Marino",
+    "Keller",
+    "Popescu",
+    "Andersen",
+    "Fischer",
+    "Romano",
+    "Vidal",
+    "Takahashi",
+    "Mensah",
+    "Kaplan",
+    "Brandt",
+    "Weiss",
+    "Ortega",
+    "Quinn",
+    "Adler",
+    "Sato",
+    "Lund",
+]
+CITIES = [
+    "Lisbon",
+    "Rotterdam",
+    "Gdansk",
+    "Valencia",
+    "Tampere",
+    "Ljubljana",
+    "Bratislava",
+    "Antwerp",
+    "Bergen",
+    "Thessaloniki",
+    "Porto",
+    "Malmo",
+    "Leipzig",
+    "Bordeaux",
+    "Cork",
+    "Graz",
+    "Brno",
+    "Turin",
+    "Aarhus",
+    "Split",
+    "Vilnius",
+    "Tartu",
+    "Kaunas",
+    "Plovdiv",
+    "Cluj",
+    "Seville",
+    "Lyon",
+    "Genoa",
+    "Dresden",
+    "Uppsala",
+    "Riga",
+    "Zagreb",
+    "Sofia",
+    "Tallinn",
+    "Krakow",
+    "Bilbao",
+    "Nantes",
+    "Ghent",
+    "Utrecht",
+    "Salzburg",
+]
 ROLES = (
     "mayor",
     "transport minister",
@@ -392,7 +498,7 @@ COPY_KINDS = (
     "edited",
 )
 
-# -- site furniture -------------------------------------------------------------------------------------------
+# -- site furniture --------------------------------------------------------------------------------------
 
 _NAV = ("World", "Business", "Politics", "Sport", "Culture", "Opinion", "Science", "Travel")
 _RELATED = (
