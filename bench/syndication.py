@@ -92,7 +92,7 @@ def run_pipeline(pages: list[Page], settings: Settings, db: Path, batch_size: in
                 articles=articles,
                 duplicates=result.duplicates,
                 fingerprints=result.fingerprints,
-                **({"clusters": result.clusters} if hasattr(result, "clusters") else {}),
+                stories=result.stories,
             )
             seconds["load"] += time.perf_counter() - began
     with warehouse.connect(db, read_only=True) as con:
@@ -235,6 +235,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--threshold", type=float, default=Settings().near_duplicate_threshold)
+    parser.add_argument("--story-threshold", type=float, default=Settings().story_threshold)
     parser.add_argument(
         "--real-pages",
         type=Path,
@@ -249,7 +250,9 @@ def main() -> None:
         )
     else:
         pages = generate(events=arguments.events, seed=arguments.seed)
-    settings = replace(Settings(), near_duplicate_threshold=arguments.threshold)
+    settings = replace(
+        Settings(), near_duplicate_threshold=arguments.threshold, story_threshold=arguments.story_threshold
+    )
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
         landed = run_pipeline(pages, settings, Path(folder) / "bench.duckdb", arguments.batch_size)

@@ -265,6 +265,7 @@ def load_batch(
             articles=batch.articles,
             duplicates=dedupe.duplicates,
             fingerprints=dedupe.fingerprints,
+            stories=dedupe.stories,
             rejects=batch.rejects,
             visits=batch.visits,
         )

@@ -74,6 +74,7 @@ def replace_batch(
             articles=articles,
             duplicates=dedupe.duplicates,
             fingerprints=dedupe.fingerprints,
+            stories=dedupe.stories,
             rejects=rejects,
         )
     written["replaced_articles"] = replaced

@@ -21,6 +21,10 @@ class Settings:
     near_duplicate_threshold: float = 0.8
     # Two texts that open with the same words (a copy edited further down) are copies from this similarity.
     same_opening_threshold: float = 0.5
+    # Story clusters: an article joins the cluster of the most similar article published within this many
+    # days before or after it, when their story terms' IDF-weighted Jaccard reaches the threshold.
+    story_threshold: float = 0.26
+    story_window_days: float = 3.0
     # Used when a time has a zone abbreviation (or none) and the page gives no evidence for its zone.
     default_timezone: str = "UTC"
     max_document_bytes: int = 20_000_000

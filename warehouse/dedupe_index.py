@@ -86,3 +86,80 @@ class WarehouseIndex:
             article_id: (key, published, site_key(url, site))
             for article_id, key, published, url, site in rows
         }
+
+    # -- story clusters ------------------------------------------------------------------------------------
+
+    def story_candidates(
+        self, terms: dict[str, frozenset[str]], windows: dict[str, tuple[datetime, datetime]], limit: int
+    ) -> dict[str, list[str]]:
+        """New article -> stored articles in its time window sharing the most (and rarest) terms with it."""
+        rows = [(article_id, term) for article_id, found in terms.items() for term in found]
+        if not rows:
+            return {}
+        wanted = pa.table({"new_id": pa.array([r[0] for r in rows]), "term": pa.array([r[1] for r in rows])})
+        spans = pa.table(
+            {
+                "new_id": pa.array(list(windows)),
+                "starts": pa.array([span[0] for span in windows.values()], type=pa.timestamp("us", tz="UTC")),
+                "ends": pa.array([span[1] for span in windows.values()], type=pa.timestamp("us", tz="UTC")),
+            }
+        )
+        self._con.register("_story_wanted", wanted)
+        self._con.register("_story_spans", spans)
+        try:
+            found = self._con.execute(
+                """
+                WITH weights AS (
+                    SELECT c.term, ln(1 + (SELECT count(*) FROM story_clusters) / c.articles) AS idf
+                    FROM story_term_counts AS c
+                    WHERE c.term IN (SELECT DISTINCT term FROM _story_wanted)
+                )
+                SELECT w.new_id, t.article_id
+                FROM _story_wanted AS w
+                JOIN story_terms AS t ON t.term = w.term
+                JOIN _story_spans AS s ON s.new_id = w.new_id
+                JOIN weights AS g ON g.term = w.term
+                WHERE t."at" BETWEEN s.starts AND s.ends AND t.article_id <> w.new_id
+                GROUP BY w.new_id, t.article_id
+                HAVING count(*) >= 2
+                QUALIFY row_number() OVER (PARTITION BY w.new_id ORDER BY sum(g.idf) DESC, t.article_id) <= ?
+                """,
+                [limit],
+            ).fetchall()
+        finally:
+            self._con.unregister("_story_wanted")
+            self._con.unregister("_story_spans")
+        candidates: dict[str, list[str]] = {}
+        for new_id, article_id in found:
+            candidates.setdefault(new_id, []).append(article_id)
+        return candidates
+
+    def story_terms_of(self, article_ids: list[str]) -> dict[str, frozenset[str]]:
+        """article_id -> its stored story terms."""
+        if not article_ids:
+            return {}
+        rows = self._con.execute(
+            f"SELECT article_id, list(term) FROM story_terms WHERE article_id IN {_IDS} GROUP BY article_id",
+            [list(article_ids)],
+        ).fetchall()
+        return {article_id: frozenset(terms) for article_id, terms in rows}
+
+    def story_clusters_of(self, article_ids: list[str]) -> dict[str, str]:
+        """article_id -> cluster_id of the stored articles that have one."""
+        if not article_ids:
+            return {}
+        rows = self._con.execute(
+            f"SELECT article_id, cluster_id FROM story_clusters WHERE article_id IN {_IDS}",
+            [list(article_ids)],
+        ).fetchall()
+        return dict(rows)
+
+    def term_counts(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """Stored articles per term, and the number of clustered articles."""
+        total = self._con.execute("SELECT count(*) FROM story_clusters").fetchall()[0][0]
+        if not terms:
+            return {}, int(total)
+        rows = self._con.execute(
+            f"SELECT term, articles FROM story_term_counts WHERE term IN {_IDS}", [list(terms)]
+        ).fetchall()
+        return dict(rows), int(total)

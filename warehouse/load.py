@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from tasks.dedupe.stories import StoryResult
 from tasks.records import Article, CleanDocument, Duplicate, Entity, RawDocument, Reject, UrlVisit
 from warehouse.web_urls import record_visits
 
@@ -265,6 +266,7 @@ def load_batch(
     fingerprints: Sequence[tuple[str, int, int]] = (),
     rejects: Sequence[Reject] = (),
     visits: Sequence[UrlVisit] = (),
+    stories: StoryResult | None = None,
 ) -> dict[str, int]:
     """Write one batch in one transaction; returns rows written (inserted or changed) per table."""
     with transaction(con):
@@ -278,6 +280,7 @@ def load_batch(
             fingerprints=fingerprints,
             rejects=rejects,
             visits=visits,
+            stories=stories,
         )
 
 
@@ -304,6 +307,7 @@ def write_batch(
     fingerprints: Sequence[tuple[str, int, int]] = (),
     rejects: Sequence[Reject] = (),
     visits: Sequence[UrlVisit] = (),
+    stories: StoryResult | None = None,
 ) -> dict[str, int]:
     """The writes of `load_batch` inside a transaction the caller holds (reprocessing adds deletes to it)."""
     counts = {"documents": _load_documents(con, run_id, documents)}
@@ -314,6 +318,8 @@ def write_batch(
     counts.update(_load_articles(con, run_id, articles))
     counts["fingerprints"] = _load_fingerprints(con, fingerprints)
     counts["duplicates"] = _load_duplicates(con, run_id, duplicates)
+    if stories is not None and stories.assignments:
+        counts["story_clusters"] = _load_stories(con, run_id, stories)
     counts["rejects"] = _load_rejects(con, run_id, rejects)
     return counts
 
@@ -543,6 +549,42 @@ def _flatten_duplicate_chains(con: duckdb.DuckDBPyConnection) -> None:
         if not moved:
             break
     con.execute("DELETE FROM duplicates WHERE article_id = canonical_id")
+
+
+STORY_TERM_SCHEMA = pa.schema([("article_id", _TEXT), ("term", _TEXT), ("at", _TIME)])
+STORY_CLUSTER_SCHEMA = pa.schema(
+    [
+        ("article_id", _TEXT),
+        ("cluster_id", _TEXT),
+        ("similarity", pa.float64()),
+        ("at", _TIME),
+        ("run_id", _TEXT),
+    ]
+)
+
+
+def _load_stories(con: duckdb.DuckDBPyConnection, run_id: str, stories: StoryResult) -> int:
+    """Story terms, their counts, and each new article's cluster (an article keeps the cluster it joined)."""
+    terms = _arrow(STORY_TERM_SCHEMA, [(a, t, _utc(at)) for a, t, at in stories.terms])
+    with _registered(con, "_load_story_terms", terms) as view:
+        con.execute(
+            f'INSERT INTO story_terms SELECT article_id, term, "at" FROM {view} ON CONFLICT DO NOTHING'
+        )
+        # Recounted, not incremented: a batch loaded twice (or re-processed) counts each article once.
+        con.execute(
+            "INSERT INTO story_term_counts (term, articles) "
+            f"SELECT term, count(*) FROM story_terms WHERE term IN (SELECT DISTINCT term FROM {view}) "
+            "GROUP BY term ON CONFLICT (term) DO UPDATE SET articles = excluded.articles"
+        ).fetchall()
+    rows = [(s.article_id, s.cluster_id, s.similarity, _utc(s.at), run_id) for s in stories.assignments]
+    with _registered(con, "_load_story_clusters", _arrow(STORY_CLUSTER_SCHEMA, rows)) as view:
+        return _count(
+            con.execute(
+                'INSERT INTO story_clusters (article_id, cluster_id, similarity, "at", joined_at, run_id) '
+                f'SELECT article_id, cluster_id, similarity, "at", current_timestamp, run_id FROM {view} '
+                "ON CONFLICT DO NOTHING"
+            )
+        )
 
 
 def _load_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence[Reject]) -> int:

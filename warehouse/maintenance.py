@@ -15,7 +15,16 @@ import duckdb
 from warehouse.migrations import migrations, schema_version
 
 # Tables whose rows belong to one article; an article_id missing from `articles` makes them orphans.
-ARTICLE_CHILD_TABLES = ("entities", "quotes", "links", "dates_mentioned", "amounts", "fingerprints")
+ARTICLE_CHILD_TABLES = (
+    "entities",
+    "quotes",
+    "links",
+    "dates_mentioned",
+    "amounts",
+    "fingerprints",
+    "story_terms",
+    "story_clusters",
+)
 # The key each table must not repeat (primary keys are enforced by DuckDB; these are checked all the same,
 # since a key that is not declared in an old schema could repeat).
 TABLE_KEYS = {
@@ -28,6 +37,9 @@ TABLE_KEYS = {
     "amounts": "article_id, position",
     "fingerprints": "article_id, band",
     "duplicates": "article_id",
+    "story_terms": "article_id, term",
+    "story_clusters": "article_id",
+    "story_term_counts": "term",
     "removed_segments": "doc_id, position",
     "rejects": "source, stage, reason",
     "runs": "run_id",
@@ -125,8 +137,22 @@ def delete_derived(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> in
         for row in con.execute(f"SELECT article_id FROM articles WHERE doc_id IN {_IDS}", [ids]).fetchall()
     ]
     if articles:
+        terms = [
+            term
+            for (term,) in con.execute(
+                f"SELECT DISTINCT term FROM story_terms WHERE article_id IN {_IDS}", [articles]
+            ).fetchall()
+        ]
         for table in ARTICLE_CHILD_TABLES:
             con.execute(f"DELETE FROM {table} WHERE article_id IN {_IDS}", [articles])
+        if terms:
+            # Their terms are carried by fewer articles now: recount them (a term of none goes).
+            con.execute(f"DELETE FROM story_term_counts WHERE term IN {_IDS}", [terms])
+            con.execute(
+                "INSERT INTO story_term_counts (term, articles) "
+                f"SELECT term, count(*) FROM story_terms WHERE term IN {_IDS} GROUP BY term",
+                [terms],
+            )
         con.execute(
             f"DELETE FROM duplicates WHERE article_id IN {_IDS} OR canonical_id IN {_IDS}",
             [articles, articles],

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from tasks.dedupe.exact import text_hash
 from tasks.dedupe.minhash import band_hashes, containment, jaccard, shingles_of_tokens, signature, tokens
+from tasks.dedupe.stories import StoryIndex, StoryResult, cluster_stories
 from tasks.records import Article, Duplicate
 from tasks.settings import Settings
 
@@ -47,7 +48,7 @@ SAME_OPENING = 0.7
 PARTIAL_RATIO = 0.8
 
 
-class DedupeIndex(Protocol):
+class DedupeIndex(StoryIndex, Protocol):
     """What dedupe needs from the warehouse (implemented by `warehouse.WarehouseIndex`)."""
 
     def articles_by_text_hash(self, hashes: list[str]) -> dict[str, str]:
@@ -73,6 +74,7 @@ class DedupeResult:
 
     duplicates: list[Duplicate]
     fingerprints: list[tuple[str, int, int]]  # (article_id, band, hash)
+    stories: StoryResult = StoryResult([], [])  # story clusters of the new articles, and their story terms
 
 
 def version_key(article: Article) -> str:
@@ -265,7 +267,8 @@ def dedupe_articles(articles: list[Article], settings: Settings, index: DedupeIn
         for article in fresh
         for band, value in band_rows[article.article_id]
     ]
-    return DedupeResult(duplicates=duplicates, fingerprints=fingerprints)
+    stories = cluster_stories(fresh, duplicates, settings, index)
+    return DedupeResult(duplicates=duplicates, fingerprints=fingerprints, stories=stories)
 
 
 @dataclass(slots=True)

@@ -59,8 +59,20 @@ class EmptyWarehouse:
     def texts(self, article_ids: list[str]) -> dict[str, str]:
         return {}
 
-    def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None]]:
+    def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None, str | None]]:
         return {}
+
+    def story_candidates(self, terms: dict, windows: dict, limit: int) -> dict[str, list[str]]:
+        return {}
+
+    def story_terms_of(self, article_ids: list[str]) -> dict[str, frozenset[str]]:
+        return {}
+
+    def story_clusters_of(self, article_ids: list[str]) -> dict[str, str]:
+        return {}
+
+    def term_counts(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        return {}, 0
 
 
 def article(article_id: str, text: str, hour: int) -> Article:

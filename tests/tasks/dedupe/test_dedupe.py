@@ -82,7 +82,12 @@ def con(tmp_path: Path):
 def dedupe_and_load(con, articles: list[Article], run_id: str = "run-1") -> DedupeResult:
     result = dedupe_articles(articles, SETTINGS, warehouse.WarehouseIndex(con))
     warehouse.load_batch(
-        con, run_id, articles=articles, duplicates=result.duplicates, fingerprints=result.fingerprints
+        con,
+        run_id,
+        articles=articles,
+        duplicates=result.duplicates,
+        fingerprints=result.fingerprints,
+        stories=result.stories,
     )
     return result
 
