@@ -86,6 +86,22 @@ def run(
     show_progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Show a progress bar (on a terminal).")
     ] = True,
+    same_opening_threshold: Annotated[
+        float, typer.Option(min=0.01, max=1.0, help="Similarity from which texts opening alike are copies.")
+    ] = 0.5,
+    story_threshold: Annotated[
+        float, typer.Option(min=0.01, max=1.0, help="Story-term similarity to join a story cluster.")
+    ] = 0.26,
+    story_window_days: Annotated[
+        float, typer.Option(min=0.01, help="Days apart two articles of one story cluster may be.")
+    ] = 3.0,
+    shingle_size: Annotated[
+        int, typer.Option(min=1, help="Words per MinHash shingle (fixed per warehouse).")
+    ] = 5,
+    permutations: Annotated[
+        int, typer.Option(min=8, help="MinHash permutations (fixed per warehouse).")
+    ] = 128,
+    bands: Annotated[int, typer.Option(min=1, help="LSH bands (fixed per warehouse).")] = 32,
 ) -> None:
     """Run the news pipeline once and print what it did."""
     from flows.news import ParameterError, news_pipeline
@@ -108,6 +124,12 @@ def run(
                 user_agent=user_agent,
                 fetch_timeout_seconds=timeout,
                 max_document_mb=max_mb,
+                same_opening_threshold=same_opening_threshold,
+                story_threshold=story_threshold,
+                story_window_days=story_window_days,
+                shingle_size=shingle_size,
+                minhash_permutations=permutations,
+                lsh_bands=bands,
             )
     except ParameterError as error:
         console.print(f"[red]{escape(str(error))}[/red]")

@@ -470,6 +470,12 @@ def news_pipeline(
     ] = DEFAULT_WAREHOUSE,
     batch_size: Annotated[int, Field(ge=1, le=10_000, title="Batch size")] = 50,
     near_duplicate_threshold: Annotated[float, Field(gt=0, le=1, title="Near-duplicate threshold")] = 0.8,
+    same_opening_threshold: Annotated[float, Field(gt=0, le=1, title="Same-opening threshold")] = 0.5,
+    story_threshold: Annotated[float, Field(gt=0, le=1, title="Story threshold")] = 0.26,
+    story_window_days: Annotated[float, Field(gt=0, le=365, title="Story window (days)")] = 3.0,
+    shingle_size: Annotated[int, Field(ge=1, le=20, title="Shingle size (words)")] = 5,
+    minhash_permutations: Annotated[int, Field(ge=8, le=1024, title="MinHash permutations")] = 128,
+    lsh_bands: Annotated[int, Field(ge=1, le=512, title="LSH bands")] = 32,
     limit: Annotated[int | None, Field(ge=0, title="Limit")] = None,
     refresh: Annotated[bool, Field(title="Refresh")] = False,
     lock_wait_seconds: Annotated[float, Field(ge=0, le=3600, title="Lock wait (seconds)")] = 30.0,
@@ -488,7 +494,16 @@ def news_pipeline(
         sources: Folders, files, globs or sources files (.toml); empty means the bundled seeds/sources.toml.
         warehouse_path: The DuckDB file to land the news in; created when missing.
         batch_size: Documents per batch; each step runs one task per batch.
-        near_duplicate_threshold: Similarity (0-1] from which two articles count as copies.
+        near_duplicate_threshold: Similarity (0-1] from which two articles count as copies (Jaccard of their
+            word shingles, or containment of a truncated copy).
+        same_opening_threshold: Similarity from which two articles that open with the same words count as
+            copies (an edited copy: a few sentences changed further down).
+        story_threshold: Similarity of story terms (entities, headline and opening words) from which an
+            article joins another's story cluster.
+        story_window_days: How many days apart two articles of one story cluster may be published.
+        shingle_size: Words per shingle for the MinHash fingerprints (fixed per warehouse).
+        minhash_permutations: MinHash permutations (fixed per warehouse; a multiple of lsh_bands).
+        lsh_bands: LSH bands the permutations are cut into (fixed per warehouse).
         limit: Read at most this many items; empty reads all.
         refresh: Re-process documents that are already in the warehouse.
         lock_wait_seconds: How long a write waits for another process holding the warehouse file before the
@@ -514,14 +529,31 @@ def news_pipeline(
         batch_size=batch_size,
         limit=limit,
         near_duplicate_threshold=near_duplicate_threshold,
+        same_opening_threshold=same_opening_threshold,
+        story_threshold=story_threshold,
+        story_window_days=story_window_days,
+        shingle_size=shingle_size,
+        num_permutations=minhash_permutations,
+        bands=lsh_bands,
         max_document_bytes=max_bytes,
     )
+    if minhash_permutations % lsh_bands:
+        raise ParameterError(
+            f"minhash_permutations ({minhash_permutations}) must be a multiple of lsh_bands ({lsh_bands}): "
+            "each band takes the same number of permutations"
+        )
     run_id = flow_run.get_id() or str(uuid.uuid4())
     parameters = {
         "sources": sources,
         "warehouse_path": warehouse_path,
         "batch_size": batch_size,
         "near_duplicate_threshold": near_duplicate_threshold,
+        "same_opening_threshold": same_opening_threshold,
+        "story_threshold": story_threshold,
+        "story_window_days": story_window_days,
+        "shingle_size": shingle_size,
+        "minhash_permutations": minhash_permutations,
+        "lsh_bands": lsh_bands,
         "limit": limit,
         "refresh": refresh,
         "lock_wait_seconds": lock_wait_seconds,
@@ -549,6 +581,10 @@ def news_pipeline(
     ensure_writer_limit()
 
     def record_start(con: Any) -> None:
+        try:
+            warehouse.check_fingerprint_settings(con, settings)
+        except warehouse.FingerprintSettingsMismatch as error:
+            raise ParameterError(str(error)) from error
         for crashed in warehouse.mark_crashed_runs(con):
             logger.warning("run %s was left running by a process that is gone: marked crashed", crashed)
         warehouse.start_run(

@@ -113,6 +113,8 @@ def reprocess_pipeline(
     }
     ensure_writer_limit()
     with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
+        # Fingerprints made again must match the ones kept: the warehouse's own parameters are used.
+        settings = warehouse.stored_fingerprint_settings(con, settings)
         doc_ids = warehouse.document_ids(con, since)
         warehouse.start_run(
             con, run_id, flow_run_id=flow_run.get_id(), deployment=None, parameters=parameters

@@ -5,6 +5,11 @@ Only this package opens read-write connections; the rest of the pipeline hands i
 
 from warehouse.connection import WarehouseLocked, connect, writer
 from warehouse.dedupe_index import WarehouseIndex
+from warehouse.fingerprint_settings import (
+    FingerprintSettingsMismatch,
+    check_fingerprint_settings,
+    stored_fingerprint_settings,
+)
 from warehouse.load import (
     finish_run,
     known_documents,
@@ -27,6 +32,9 @@ from warehouse.migrations import migrate, migrations, schema_version
 from warehouse.named_queries import list_queries, query_parameters, query_sql, run_query
 
 __all__ = [
+    "FingerprintSettingsMismatch",
+    "check_fingerprint_settings",
+    "stored_fingerprint_settings",
     "Problem",
     "check",
     "delete_derived",

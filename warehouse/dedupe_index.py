@@ -12,6 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from tasks.dedupe import site_key
+from tasks.dedupe.stories import COMMON_SHARE, MIN_COMMON
 
 # A band hash shared by this many stored articles means boilerplate, not a copy: more are not worth verifying.
 MAX_MATCHES_PER_BAND = 200
@@ -109,22 +110,31 @@ class WarehouseIndex:
         try:
             found = self._con.execute(
                 """
-                WITH weights AS (
-                    SELECT c.term, ln(1 + (SELECT count(*) FROM story_clusters) / c.articles) AS idf
-                    FROM story_term_counts AS c
+                WITH total AS (SELECT count(*) AS articles FROM story_clusters),
+                weights AS (
+                    -- Terms most articles carry find everything: only the rarer ones look for candidates.
+                    SELECT c.term, ln(1 + total.articles / c.articles) AS idf
+                    FROM story_term_counts AS c, total
                     WHERE c.term IN (SELECT DISTINCT term FROM _story_wanted)
-                )
+                      AND c.articles <= greatest(?, ? * total.articles)
+                ),
+                wanted AS (
+                    SELECT w.new_id, w.term, g.idf FROM _story_wanted AS w JOIN weights AS g USING (term)
+                ),
+                span AS (SELECT min(starts) AS first, max(ends) AS last FROM _story_spans)
                 SELECT w.new_id, t.article_id
-                FROM _story_wanted AS w
+                FROM wanted AS w
                 JOIN story_terms AS t ON t.term = w.term
                 JOIN _story_spans AS s ON s.new_id = w.new_id
-                JOIN weights AS g ON g.term = w.term
-                WHERE t."at" BETWEEN s.starts AND s.ends AND t.article_id <> w.new_id
+                CROSS JOIN span
+                -- The whole batch's span first: time-ordered rows let DuckDB skip old row groups unread.
+                WHERE t."at" BETWEEN span.first AND span.last
+                  AND t."at" BETWEEN s.starts AND s.ends AND t.article_id <> w.new_id
                 GROUP BY w.new_id, t.article_id
                 HAVING count(*) >= 2
-                QUALIFY row_number() OVER (PARTITION BY w.new_id ORDER BY sum(g.idf) DESC, t.article_id) <= ?
+                QUALIFY row_number() OVER (PARTITION BY w.new_id ORDER BY sum(w.idf) DESC, t.article_id) <= ?
                 """,
-                [limit],
+                [MIN_COMMON, COMMON_SHARE, limit],
             ).fetchall()
         finally:
             self._con.unregister("_story_wanted")

@@ -564,25 +564,35 @@ STORY_CLUSTER_SCHEMA = pa.schema(
 
 
 def _load_stories(con: duckdb.DuckDBPyConnection, run_id: str, stories: StoryResult) -> int:
-    """Story terms, their counts, and each new article's cluster (an article keeps the cluster it joined)."""
-    terms = _arrow(STORY_TERM_SCHEMA, [(a, t, _utc(at)) for a, t, at in stories.terms])
-    with _registered(con, "_load_story_terms", terms) as view:
-        con.execute(
-            f'INSERT INTO story_terms SELECT article_id, term, "at" FROM {view} ON CONFLICT DO NOTHING'
-        )
-        # Recounted, not incremented: a batch loaded twice (or re-processed) counts each article once.
-        con.execute(
-            "INSERT INTO story_term_counts (term, articles) "
-            f"SELECT term, count(*) FROM story_terms WHERE term IN (SELECT DISTINCT term FROM {view}) "
-            "GROUP BY term ON CONFLICT (term) DO UPDATE SET articles = excluded.articles"
+    """Each new article's cluster, its story terms and their counts; an article keeps the cluster it joined.
+
+    Terms and cluster rows are written together, so an article with a cluster row has its terms already:
+    the cluster table's key decides what is new, which keeps a batch loaded twice from counting twice.
+    """
+    wanted = sorted({assignment.article_id for assignment in stories.assignments})
+    known = {
+        article_id
+        for (article_id,) in con.execute(
+            f"SELECT article_id FROM story_clusters WHERE {_ids_in('article_id')}", [wanted]
         ).fetchall()
-    rows = [(s.article_id, s.cluster_id, s.similarity, _utc(s.at), run_id) for s in stories.assignments]
+    }
+    assignments = [a for a in stories.assignments if a.article_id not in known]
+    if not assignments:
+        return 0
+    fresh = {assignment.article_id for assignment in assignments}
+    terms = [(article_id, term, _utc(at)) for article_id, term, at in stories.terms if article_id in fresh]
+    with _registered(con, "_load_story_terms", _arrow(STORY_TERM_SCHEMA, terms)) as view:
+        con.execute(f'INSERT INTO story_terms SELECT article_id, term, "at" FROM {view}').fetchall()
+        con.execute(
+            f"INSERT INTO story_term_counts (term, articles) SELECT term, count(*) FROM {view} GROUP BY term "
+            "ON CONFLICT (term) DO UPDATE SET articles = story_term_counts.articles + excluded.articles"
+        ).fetchall()
+    rows = [(a.article_id, a.cluster_id, a.similarity, _utc(a.at), run_id) for a in assignments]
     with _registered(con, "_load_story_clusters", _arrow(STORY_CLUSTER_SCHEMA, rows)) as view:
         return _count(
             con.execute(
                 'INSERT INTO story_clusters (article_id, cluster_id, similarity, "at", joined_at, run_id) '
-                f'SELECT article_id, cluster_id, similarity, "at", current_timestamp, run_id FROM {view} '
-                "ON CONFLICT DO NOTHING"
+                f'SELECT article_id, cluster_id, similarity, "at", current_timestamp, run_id FROM {view}'
             )
         )
 

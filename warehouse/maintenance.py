@@ -37,7 +37,7 @@ TABLE_KEYS = {
     "amounts": "article_id, position",
     "fingerprints": "article_id, band",
     "duplicates": "article_id",
-    "story_terms": "article_id, term",
+    "story_terms": "article_id, term",  # no declared key (see 005_story_clusters.sql): checked here
     "story_clusters": "article_id",
     "story_term_counts": "term",
     "removed_segments": "doc_id, position",

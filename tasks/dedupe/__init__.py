@@ -15,8 +15,17 @@ from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from tasks.dedupe.exact import text_hash
-from tasks.dedupe.minhash import band_hashes, containment, jaccard, shingles_of_tokens, signature, tokens
+from tasks.dedupe.exact import normalise_text, normalised_hash, text_hash
+from tasks.dedupe.minhash import (
+    band_hashes,
+    containment,
+    jaccard,
+    shingles_of_tokens,
+    signature,
+    tokens,
+    tokens_of_normalised,
+)
+from tasks.dedupe.stories import OPENING_WORDS as OPENING_WORDS_FOR_STORIES
 from tasks.dedupe.stories import StoryIndex, StoryResult, cluster_stories
 from tasks.records import Article, Duplicate
 from tasks.settings import Settings
@@ -204,14 +213,17 @@ def dedupe_articles(articles: list[Article], settings: Settings, index: DedupeIn
 
     features: dict[str, _Features] = {}
     band_rows: dict[str, list[tuple[int, int]]] = {}
+    opening_words: dict[str, list[str]] = {}
     for position, article in enumerate(fresh):
-        words = tokens(article.text)
+        normalised = normalise_text(article.text)
+        words = tokens_of_normalised(normalised)
+        opening_words[article.article_id] = words[:OPENING_WORDS_FOR_STORIES]
         features[article.article_id] = _Features(
             article_id=article.article_id,
             version_key=version_key(article),
             published_at=_as_utc(article.published_at),
             # The extractor's hash is what the warehouse stores; ours also catches copies it hashed apart.
-            text_hashes=frozenset({article.text_sha256, text_hash(article.text)}),
+            text_hashes=frozenset({article.text_sha256, normalised_hash(normalised)}),
             shingles=shingles_of_tokens(words, settings.shingle_size),
             opening=shingles_of_tokens(words[:OPENING_WORDS], settings.shingle_size),
             order=(1, position),
@@ -267,7 +279,7 @@ def dedupe_articles(articles: list[Article], settings: Settings, index: DedupeIn
         for article in fresh
         for band, value in band_rows[article.article_id]
     ]
-    stories = cluster_stories(fresh, duplicates, settings, index)
+    stories = cluster_stories(fresh, duplicates, settings, index, opening_words=opening_words)
     return DedupeResult(duplicates=duplicates, fingerprints=fingerprints, stories=stories)
 
 

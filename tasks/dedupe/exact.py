@@ -57,4 +57,9 @@ def normalise_text(text: str) -> str:
 
 def text_hash(text: str) -> str:
     """The sha256 hex digest of the normalised text: equal for texts that are exact copies."""
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+    return normalised_hash(normalise_text(text))
+
+
+def normalised_hash(normalised: str) -> str:
+    """`text_hash` of a text already put through `normalise_text`."""
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()

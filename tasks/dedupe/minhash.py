@@ -32,6 +32,11 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(normalise_text(text))
 
 
+def tokens_of_normalised(normalised: str) -> list[str]:
+    """Word tokens of a text already put through `normalise_text` (so it is normalised once, not per use)."""
+    return _WORD.findall(normalised)
+
+
 def shingles_of_tokens(words: list[str], size: int) -> set[str]:
     """Word n-grams of `size` words; a text shorter than that is one shingle of all its words."""
     if size < 1:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -31,8 +31,12 @@ MIN_WORD_LENGTH = 4
 MAX_TERMS = 48
 # Candidates must share this many terms with the new article before they are scored.
 MIN_SHARED_TERMS = 2
-# Stored articles scored per new article (the best by shared-term weight, from the warehouse's join).
+# Articles scored per new article: the stored ones sharing the most term weight (the warehouse's join), and
+# as many of this batch's sharing the most terms.
 MAX_CANDIDATES = 25
+# A term carried by more than this share of articles (and more than MIN_COMMON of them) finds no candidates.
+COMMON_SHARE = 0.02
+MIN_COMMON = 50
 ENTITY_TYPES = frozenset({"PERSON", "ORG", "LOC"})
 # Share of the entities' similarity in the score (the words' is the rest). Measured on the syndication
 # bench's same-event pairs against other pairs within 3 days: entities alone separate them at pair F1 0.965,
@@ -49,14 +53,20 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def story_terms(article: Article) -> frozenset[str]:
-    """The terms that say what an article is about: `e:` entities, then `w:` headline and opening words."""
+def story_terms(article: Article, opening: list[str] | None = None) -> frozenset[str]:
+    """The terms that say what an article is about: `e:` entities, then `w:` headline and opening words.
+
+    `opening` is the text's first words as `tokens` gives them, when the caller has them already.
+    """
     stopwords = _stopwords()
     terms: list[str] = []
     for entity in sorted(article.entities, key=lambda entity: (-entity.mentions, entity.first_offset)):
         if entity.type in ENTITY_TYPES:
             terms.append("e:" + normalise_text(entity.name))
-    words = tokens(article.title or "") + tokens(article.text)[:OPENING_WORDS]
+    if opening is None:
+        # The opening words only: 16 characters a word is plenty, and long texts are not tokenised whole.
+        opening = tokens(article.text[: OPENING_WORDS * 16])[:OPENING_WORDS]
+    words = tokens(article.title or "") + opening[:OPENING_WORDS]
     terms += [
         "w:" + word
         for word in words
@@ -110,36 +120,46 @@ def _moment(article: Article, now: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class _Profile:
+    """An article's story terms split into entities and words, with their total weights."""
+
+    entities: frozenset[str]
+    words: frozenset[str]
+    entity_weight: float
+    word_weight: float
+
+
 class _Weights:
-    """Inverse document frequency of terms over the warehouse and the batch so far."""
+    """Inverse document frequency of terms over the warehouse and this batch, fixed for the batch."""
 
     def __init__(self, counts: dict[str, int], total: int) -> None:
-        self.counts = Counter(counts)
         self.total = total
+        self.idf = {term: math.log(1 + (total + 1) / (count + 1)) for term, count in counts.items()}
 
-    def add(self, terms: Iterable[str]) -> None:
-        self.counts.update(terms)
-        self.total += 1
+    def profile(self, terms: frozenset[str]) -> _Profile:
+        entities = frozenset(term for term in terms if term.startswith("e:"))
+        words = terms - entities
+        idf = self.idf
+        return _Profile(
+            entities, words, sum(idf.get(t, 0.0) for t in entities), sum(idf.get(t, 0.0) for t in words)
+        )
 
-    def idf(self, term: str) -> float:
-        return math.log(1 + (self.total + 1) / (self.counts.get(term, 0) + 1))
-
-    def jaccard(self, first: Iterable[str], second: Iterable[str]) -> float:
+    def _jaccard(
+        self, first: frozenset[str], second: frozenset[str], first_weight: float, second_weight: float
+    ) -> float:
         """IDF-weighted Jaccard: the weight of the shared terms over the weight of all terms of either."""
-        first, second = set(first), set(second)
-        union = first | second
-        if not union:
-            return 0.0
-        shared = sum(self.idf(term) for term in first & second)
-        return shared / sum(self.idf(term) for term in union)
+        shared = sum(self.idf.get(term, 0.0) for term in first & second)
+        union = first_weight + second_weight - shared
+        return shared / union if union > 0 else 0.0
 
-    def similarity(self, first: frozenset[str], second: frozenset[str]) -> float:
+    def similarity(self, first: _Profile, second: _Profile) -> float:
         """Entities and words weighed apart: who and where tell events apart better than the words do."""
-        entities = [{term for term in terms if term.startswith("e:")} for terms in (first, second)]
-        words = [{term for term in terms if term.startswith("w:")} for terms in (first, second)]
-        if not entities[0] and not entities[1]:
-            return self.jaccard(*words)
-        return ENTITY_WEIGHT * self.jaccard(*entities) + (1 - ENTITY_WEIGHT) * self.jaccard(*words)
+        words = self._jaccard(first.words, second.words, first.word_weight, second.word_weight)
+        if not first.entities and not second.entities:
+            return words
+        entities = self._jaccard(first.entities, second.entities, first.entity_weight, second.entity_weight)
+        return ENTITY_WEIGHT * entities + (1 - ENTITY_WEIGHT) * words
 
 
 def cluster_stories(
@@ -149,33 +169,47 @@ def cluster_stories(
     index: StoryIndex,
     *,
     now: datetime | None = None,
+    opening_words: dict[str, list[str]] | None = None,
 ) -> StoryResult:
     """Place each new article in a story cluster: its canonical's if it is a copy, else the best match's."""
     if not articles:
         return StoryResult([], [])
     now = now or datetime.now(UTC)
     window = timedelta(days=settings.story_window_days)
-    terms = {article.article_id: story_terms(article) for article in articles}
+    openings = opening_words or {}
+    terms = {
+        article.article_id: story_terms(article, openings.get(article.article_id)) for article in articles
+    }
     moments = {article.article_id: _moment(article, now) for article in articles}
     canonical_of = {duplicate.article_id: duplicate for duplicate in duplicates}
 
     windows = {article_id: (moment - window, moment + window) for article_id, moment in moments.items()}
-    candidates = index.story_candidates(terms, windows, MAX_CANDIDATES)
+    # Copies go where their canonical article is: only the others look for a cluster.
+    searching = {article_id: found for article_id, found in terms.items() if article_id not in canonical_of}
+    candidates = index.story_candidates(
+        searching, {article_id: windows[article_id] for article_id in searching}, MAX_CANDIDATES
+    )
     stored_ids = sorted({candidate for found in candidates.values() for candidate in found} - set(terms))
     canonical_ids = sorted({d.canonical_id for d in duplicates} - set(terms))
     stored_terms = index.story_terms_of(stored_ids)
     clusters = index.story_clusters_of(sorted(set(stored_ids) | set(canonical_ids)))
-    counts, total = index.term_counts(sorted(set().union(*terms.values(), *stored_terms.values())))
-    weights = _Weights(counts, total)
+    counts, stored_total = index.term_counts(sorted(set().union(*terms.values(), *stored_terms.values())))
+    batch_counts = Counter(term for found in terms.values() for term in found)
+    all_counts = {
+        term: counts.get(term, 0) + batch_counts.get(term, 0) for term in counts.keys() | batch_counts
+    }
+    weights = _Weights(all_counts, stored_total + len(terms))
+    profiles = {article_id: weights.profile(found) for article_id, found in {**stored_terms, **terms}.items()}
+    # Terms carried by a large share of the batch link everything to everything: not used to find candidates.
+    common = max(MIN_COMMON, COMMON_SHARE * len(terms))
 
-    # Articles of this batch, found by term for the ones placed after them.
+    # Articles of this batch, found by their rarer terms for the ones placed after them.
     batch_by_term: dict[str, list[str]] = defaultdict(list)
     assignments: list[StoryAssignment] = []
     ordered = sorted(articles, key=lambda article: (moments[article.article_id], article.article_id))
     for article in ordered:
         article_id = article.article_id
         mine = terms[article_id]
-        weights.add(mine)
         duplicate = canonical_of.get(article_id)
         if duplicate is not None:
             cluster = clusters.get(duplicate.canonical_id, duplicate.canonical_id)
@@ -186,23 +220,24 @@ def cluster_stories(
             shared = Counter(other for term in mine for other in batch_by_term.get(term, ()))
             nearby = [
                 other
-                for other, count in shared.items()
+                for other, count in shared.most_common()
                 if count >= MIN_SHARED_TERMS and start <= moments[other] <= end
-            ]
+            ][:MAX_CANDIDATES]
+            profile = profiles[article_id]
             for other in nearby + [c for c in candidates.get(article_id, []) if c in stored_terms]:
-                other_terms = terms.get(other) or stored_terms[other]
-                score = weights.similarity(mine, other_terms)
                 cluster = clusters.get(other)
-                if cluster is None or score < settings.story_threshold:
+                if cluster is None:
                     continue
-                if best is None or (score, cluster) > best:
+                score = weights.similarity(profile, profiles[other])
+                if score >= settings.story_threshold and (best is None or (score, cluster) > best):
                     best = (score, cluster)
         if best is None:
             best = (1.0, article_id)
         clusters[article_id] = best[1]
         assignments.append(StoryAssignment(article_id, best[1], round(best[0], 6), moments[article_id]))
         for term in mine:
-            batch_by_term[term].append(article_id)
+            if batch_counts[term] <= common:
+                batch_by_term[term].append(article_id)
     rows = [
         (article_id, term, moments[article_id])
         for article_id, found in terms.items()

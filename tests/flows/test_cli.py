@@ -77,3 +77,16 @@ def test_run_exclude_passes_matching_files_by(tmp_path: Path, seeds_dir: Path) -
     )
     assert result.exit_code == 0, result.output
     assert "filtered" in result.output and "No new articles" in result.output
+
+
+def test_run_with_other_fingerprint_parameters_on_a_warehouse_refuses_with_what_to_do(db: Path) -> None:
+    result = runner.invoke(app, ["run", str(db.parent / "seeds"), "--db", str(db), "--shingle-size", "4"])
+    assert result.exit_code == 2
+    assert "fingerprints were made with" in result.output and "start a new warehouse" in result.output
+
+
+def test_run_with_permutations_that_bands_do_not_divide_says_so(tmp_path: Path, seeds_dir: Path) -> None:
+    result = runner.invoke(
+        app, ["run", str(seeds_dir), "--db", str(tmp_path / "x.duckdb"), "--permutations", "100"]
+    )
+    assert result.exit_code == 2 and "must be a multiple of lsh_bands" in result.output

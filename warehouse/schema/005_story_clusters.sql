@@ -2,11 +2,12 @@
 -- (its entities and the rarer words of its headline and opening); a new article joins the cluster of the
 -- most similar article published within a few days, found by a join on these terms inside DuckDB.
 
+-- No primary key: an index over tens of millions of (article, term) pairs would cost more memory than the
+-- table. An article's terms are written once, with its story_clusters row (which has the key).
 CREATE TABLE story_terms (
     article_id VARCHAR NOT NULL,
     term       VARCHAR NOT NULL,        -- e:<entity name> or w:<word>
-    "at"       TIMESTAMPTZ NOT NULL,    -- the article's publication time (its load time when undated)
-    PRIMARY KEY (article_id, term)
+    "at"       TIMESTAMPTZ NOT NULL     -- the article's publication time (when it was processed, if undated)
 );
 
 -- How many articles carry each term: the document frequency behind the terms' weights.
@@ -38,3 +39,13 @@ SELECT
 FROM story_clusters AS c
 JOIN articles AS a ON a.article_id = c.article_id
 GROUP BY c.cluster_id;
+
+-- Lead bands of earlier releases (8 bands of 4 rows over 60 words, numbered -1 .. -8) are never looked up
+-- again: today's are 16 bands of 2 rows over 40 words, numbered -101 .. -116 (tasks/dedupe/__init__.py).
+DELETE FROM fingerprints WHERE band BETWEEN -8 AND -1;
+
+-- Settings a warehouse's stored data depends on (the fingerprint parameters), checked by every run.
+CREATE TABLE warehouse_settings (
+    name  VARCHAR PRIMARY KEY,
+    value JSON NOT NULL
+);
