@@ -61,6 +61,8 @@ _PROMO_HEAD = 2
 _PROMO_TAIL = 4
 _PROMO_MAX_CHARS = 250
 _NOTICE_MAX_CHARS = 600
+# A repeated paragraph or caption is dropped from this length on: short labels ("Photo", "Q:") may repeat.
+_MIN_REPEAT_CHARS = 20
 
 _NEVER_CONTAINER_REASONS = frozenset({"comments", "related-links"})
 # Dates and times as datelines print them: 14.02.2019, 2019-02-14, 19:49, 24. März 2004, March 24, 2004.
@@ -160,6 +162,10 @@ def _clean(doc: RawDocument) -> CleanDocument:
     return _document(doc, paragraphs, renderer.removed, renderer.links, order_candidates(ranked))
 
 
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def _json_ld_paragraphs(article_body: str) -> list[str]:
     if "<" in article_body and ">" in article_body:
         article_body = _MARKUP_TAG.sub("\n", article_body)
@@ -257,6 +263,7 @@ class _Renderer:
                     self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
             self._drop_trailing_labels("low-score", at_end=True)
             self._drop_promo_lines()
+            self._drop_repeats()
         self.candidates.extend(candidate for inside, candidate in self.captions if inside)
         self.candidates.extend(candidate for inside, candidate in self.captions if not inside)
 
@@ -387,6 +394,26 @@ class _Renderer:
                 dropped.append(index)
                 self._record(self.labels[index][0], text, reason)
         for index in reversed(dropped):
+            del self.paragraphs[index]
+            del self.labels[index]
+
+    def _drop_repeats(self) -> None:
+        """A paragraph printed twice (a pull quote, a CMS glitch) is kept once; a caption printed again as
+        body text goes with the figure it belongs to."""
+        captions = {_fold(c.value) for _, c in self.captions if c.field == "image_caption"}
+        seen: set[str] = set()
+        dropped = []
+        for index, text in enumerate(self.paragraphs):
+            folded = _fold(text)
+            if len(folded) < _MIN_REPEAT_CHARS:
+                continue
+            if folded in captions:
+                dropped.append((index, "caption-repeat"))
+            elif folded in seen:
+                dropped.append((index, "repeat"))
+            seen.add(folded)
+        for index, reason in reversed(dropped):
+            self._record(self.labels[index][0], self.paragraphs[index], reason)
             del self.paragraphs[index]
             del self.labels[index]
 

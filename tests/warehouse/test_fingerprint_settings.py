@@ -11,7 +11,9 @@ import warehouse
 from tasks.settings import Settings
 
 
-def test_parameters_are_recorded_then_other_ones_refused_once_fingerprints_exist(warehouse_path: Path) -> None:
+def test_parameters_are_recorded_then_other_ones_refused_once_fingerprints_exist(
+    warehouse_path: Path,
+) -> None:
     settings = Settings()
     other = dataclasses.replace(settings, shingle_size=4)
     with warehouse.writer(warehouse_path) as con:

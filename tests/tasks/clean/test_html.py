@@ -364,3 +364,28 @@ def test_deeply_nested_text_is_still_found():
 def test_random_markup_never_raises(html):
     doc = clean_html(raw_document(html))
     assert not any(segment.reason == "extraction-error" for segment in doc.removed)
+
+
+def test_a_paragraph_printed_twice_and_a_caption_printed_as_body_text_are_kept_once() -> None:
+    lines = [
+        "The council approved the bridge plan on Monday after a long debate in the chamber.",
+        "Mayor Ana Lopez said the bridge would open in three years if funding holds.",
+        "Opponents said the cost was far too high for a city of its size and debt.",
+    ]
+    body = "".join(f"<p>{line}</p>" for line in lines) + f"<p>{lines[1]}</p>"
+    figure = (
+        "<figure><img src=a.jpg><figcaption>The old bridge at dusk, seen from the quay.</figcaption></figure>"
+    )
+    page = (
+        f"<html><body><article><h1>Bridge</h1>{body}{figure}"
+        "<p>The old bridge at dusk, seen from the quay.</p>"
+        "<p>Work starts in March, officials said, and will take three years.</p></article></body></html>"
+    )
+
+    cleaned = clean_html(raw_document(page))
+
+    assert cleaned.paragraphs == (*lines, "Work starts in March, officials said, and will take three years.")
+    reasons = {segment.reason: segment.text for segment in cleaned.removed}
+    assert reasons["repeat"] == lines[1]
+    assert reasons["caption-repeat"] == "The old bridge at dusk, seen from the quay."
+    assert cleaned.first("image_caption").value == "The old bridge at dusk, seen from the quay."
