@@ -132,7 +132,8 @@ def run(
                 lsh_bands=bands,
             )
     except ParameterError as error:
-        console.print(f"[red]{escape(str(error))}[/red]")
+        # Not wrapped: the message may hold paths and values the user copies.
+        console.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from error
     print_summary(summary)
     if summary.get("status") != "completed":
