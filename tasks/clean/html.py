@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from tasks.clean.furniture import label_reason
 from tasks.clean.html_metadata import DOM_RANK, body_meta_candidates, head_candidates, order_candidates
 from tasks.clean.html_walk import (
     BYLINE,
@@ -63,8 +64,14 @@ _PROMO_MAX_CHARS = 250
 _NOTICE_MAX_CHARS = 600
 # A repeated paragraph or caption is dropped from this length on: short labels ("Photo", "Q:") may repeat.
 _MIN_REPEAT_CHARS = 20
+# Widget headings that close the article: in its last part, the short tail after one belongs to the widget.
+_CLOSING_LABELS = frozenset({"related-links", "author-bio", "comments", "share"})
+_CLOSING_FROM = 0.6
+_CLOSING_TAIL_CHARS = 800
 
 _NEVER_CONTAINER_REASONS = frozenset({"comments", "related-links"})
+# A container whose prose is shorter than this is no article: look for the block with most prose instead.
+_MIN_CONTAINER_GOOD = 200
 # Dates and times as datelines print them: 14.02.2019, 2019-02-14, 19:49, 24. März 2004, March 24, 2004.
 _DATE_LIKE = re.compile(
     r"\b\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b"
@@ -196,7 +203,27 @@ def _choose_container(blocks: list[Block]) -> Block | None:
             ancestor.reason = None
             ancestor = ancestor.parent
         return best_wrapped
+    if best_clean is None or best_clean.good < _MIN_CONTAINER_GOOD:
+        # The best score holds next to no prose: a short article drowned in its own comments and share
+        # widgets scores below the masthead. Take the tightest block holding most of the page's prose.
+        return _richest_block(blocks) or best_clean
     return best_clean
+
+
+def _richest_block(blocks: list[Block]) -> Block | None:
+    usable = [
+        block
+        for block in blocks
+        if block.reason is None
+        and block.good > 0
+        and _worst_ancestor_reason(block) not in _NEVER_CONTAINER_REASONS
+    ]
+    if not usable:
+        return None
+    most = max(block.good for block in usable)
+    if most < _MIN_CONTAINER_GOOD:
+        return None
+    return min((block for block in usable if block.good >= 0.8 * most), key=lambda block: block.chars)
 
 
 def _worst_ancestor_reason(block: Block) -> str | None:
@@ -263,7 +290,7 @@ class _Renderer:
                     self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
             self._drop_trailing_labels("low-score", at_end=True)
             self._drop_promo_lines()
-            self._drop_repeats()
+            self._drop_repeats_and_labels()
         self.candidates.extend(candidate for inside, candidate in self.captions if inside)
         self.candidates.extend(candidate for inside, candidate in self.captions if not inside)
 
@@ -397,23 +424,37 @@ class _Renderer:
             del self.paragraphs[index]
             del self.labels[index]
 
-    def _drop_repeats(self) -> None:
+    def _drop_repeats_and_labels(self) -> None:
         """A paragraph printed twice (a pull quote, a CMS glitch) is kept once; a caption printed again as
-        body text goes with the figure it belongs to."""
+        body text goes with its figure; widget labels go ("Schon gelesen?", "Advertisement", furniture.py),
+        and a closing one ("About the author", "Related articles") takes the short tail after it along."""
         captions = {_fold(c.value) for _, c in self.captions if c.field == "image_caption"}
         seen: set[str] = set()
-        dropped = []
+        dropped: dict[int, str] = {}
+        count = len(self.paragraphs)
         for index, text in enumerate(self.paragraphs):
+            label = label_reason(text)
+            if label is not None:
+                dropped[index] = label
+                tail = self.paragraphs[index + 1 :]
+                if (
+                    label in _CLOSING_LABELS
+                    and index >= _CLOSING_FROM * count
+                    and sum(map(len, tail)) <= _CLOSING_TAIL_CHARS
+                ):
+                    dropped.update((later, label) for later in range(index + 1, count))
+                    break
+                continue
             folded = _fold(text)
             if len(folded) < _MIN_REPEAT_CHARS:
                 continue
             if folded in captions:
-                dropped.append((index, "caption-repeat"))
+                dropped[index] = "caption-repeat"
             elif folded in seen:
-                dropped.append((index, "repeat"))
+                dropped[index] = "repeat"
             seen.add(folded)
-        for index, reason in reversed(dropped):
-            self._record(self.labels[index][0], self.paragraphs[index], reason)
+        for index in sorted(dropped, reverse=True):
+            self._record(self.labels[index][0], self.paragraphs[index], dropped[index])
             del self.paragraphs[index]
             del self.labels[index]
 

@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tasks.clean.furniture import label_reason
 from tasks.records import Candidate, CleanDocument, Link, RawDocument, RemovedSegment
 
 _DATA_DIR = Path(__file__).resolve().parent
@@ -211,6 +212,8 @@ _HEADING_COST = 15
 # Joining runs of text across hard breaks: lines that end a page's article for good, how many lines a box
 # inside an article may span, and how large a run across a rail or menu must be next to the best one.
 _FINAL_REASONS = frozenset({"header", "title", "footer", "cookie-banner"})
+# furniture_labels.txt names reasons the HTML way; a copied page's author box and comments end the article.
+_LABEL_REASONS = {"share": "widget", "notice": "widget", "author-bio": "footer", "comments": "footer"}
 _BYLINE_REASONS = frozenset({"byline", "dateline"})
 _MAX_BREAK_LINES = 8
 _NEIGHBOUR_SHARE = 0.25
@@ -566,6 +569,9 @@ class _Page:
                 continue
             elif match := _FURNITURE.match(line.bare):
                 line.reason = _FURNITURE_REASONS[match.lastgroup or ""]
+            elif (label := label_reason(line.bare)) is not None:
+                # A widget label shared with the HTML cleaner ("Schon gelesen?"), in this cleaner's terms.
+                line.reason = _LABEL_REASONS.get(label, label)
             elif line.words > _LONGEST_LABEL_WORDS:
                 continue  # long lines are prose, or long furniture the rules above already caught
             elif self._is_related(line):

@@ -1,0 +1,40 @@
+"""Furniture signals both cleaners share (HTML and plain text): whole-line widget labels in several languages.
+
+The phrases live in furniture_labels.txt next to this module; the code only normalises a line and looks it up.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+_LABELS_FILE = Path(__file__).with_name("furniture_labels.txt")
+# Bullets and arrows around a label, and the punctuation widgets end theirs with ("Schon gelesen?", "Share:").
+_EDGES = re.compile(r"^[\s•·▶►»›>|\-–—]+|[\s:?!.…»›>|→\-–—]+$")
+# Labels are short: a longer paragraph is never looked up.
+MAX_LABEL_CHARS = 60
+
+
+@cache
+def _labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for raw in _LABELS_FILE.read_text(encoding="utf-8").splitlines():
+        line = raw.split("  #", 1)[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        reason, _, phrase = line.partition(" ")
+        labels[_normalise(phrase)] = reason
+    return labels
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").replace("\u00a0", " ")
+    return " ".join(_EDGES.sub("", text.casefold()).split())
+
+
+def label_reason(text: str) -> str | None:
+    """The removed-segment reason when the whole line is a furniture label ("Schon gelesen?"), else None."""
+    if len(text) > MAX_LABEL_CHARS:
+        return None
+    return _labels().get(_normalise(text))

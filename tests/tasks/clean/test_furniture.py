@@ -1,0 +1,80 @@
+"""Widget labels shared by both cleaners: whole lines only, in several languages, with their punctuation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tasks.clean.furniture import label_reason
+from tasks.clean.html import clean_html
+from tasks.clean.text import clean_text
+from tasks.records import RawDocument
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Schon gelesen?", "related-links"),
+        ("» Zobacz także:", "related-links"),
+        ("LIRE AUSSI", "related-links"),
+        ("War der Artikel nützlich?", "promo"),
+        ("Möchten Sie den Artikel teilen?", "share"),
+        ("ADVERTISEMENT", "ad"),
+        ("Externer Inhalt", "notice"),
+        ("About the author", "author-bio"),
+        ("À propos de l’auteur", "author-bio"),
+    ],
+)
+def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:
+    assert label_reason(line) == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Schon gelesen? Die Stadt hat den Bau der Brücke beschlossen.",  # a sentence that opens alike
+        "The advertisement ran for three weeks before the regulator stepped in.",
+        "Comments from the minister came late on Tuesday.",
+    ],
+)
+def test_prose_that_contains_a_label_is_not_furniture(line: str) -> None:
+    assert label_reason(line) is None
+
+
+def document(body: str, content_type: str) -> RawDocument:
+    return RawDocument(
+        "d", "test", "x", "https://news.example/x", datetime.now(UTC), content_type, "utf-8",
+        body.encode(), "h", body,
+    )  # fmt: skip
+
+
+PROSE = [
+    "The council approved the new harbour bridge on Tuesday evening after a debate of six hours.",
+    "Mayor Ana Lopez said the bridge would connect the old town with the districts on the southern shore.",
+    "Opponents argued that the cost of 120 million euros was too high for a city with crumbling schools.",
+    "Construction is expected to begin in March and should take three years, the transport office said.",
+]
+
+
+def test_html_drops_labels_and_the_short_widget_a_closing_label_opens() -> None:
+    paragraphs = [PROSE[0], "Schon gelesen?", *PROSE[1:], "Über den Autor", "Jane Doe writes about cities."]
+    page = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>"
+
+    cleaned = clean_html(document(page, "text/html"))
+
+    assert cleaned.paragraphs == tuple(PROSE)
+    assert {(s.reason, s.text) for s in cleaned.removed} >= {
+        ("related-links", "Schon gelesen?"),
+        ("author-bio", "Über den Autor"),
+        ("author-bio", "Jane Doe writes about cities."),
+    }
+
+
+def test_plain_text_drops_the_same_labels() -> None:
+    lines = [PROSE[0], "Schon gelesen?", *PROSE[1:], "Über den Autor", "Jane Doe writes about cities."]
+
+    cleaned = clean_text(document("\n".join(lines), "text/plain"))
+
+    assert cleaned.paragraphs == tuple(PROSE)
+    assert ("related-links", "Schon gelesen?") in {(s.reason, s.text) for s in cleaned.removed}
