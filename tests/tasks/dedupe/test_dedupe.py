@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 import warehouse
 from tasks.dedupe import DedupeResult, dedupe_articles
@@ -73,54 +70,35 @@ def article(article_id: str, text: str, *, hour: int = 9, url: str | None = None
     )
 
 
-@pytest.fixture
-def con(tmp_path: Path):
-    with warehouse.writer(tmp_path / "wirehouse.duckdb") as connection:
-        yield connection
-
-
-def dedupe_and_load(con, articles: list[Article], run_id: str = "run-1") -> DedupeResult:
-    result = dedupe_articles(articles, SETTINGS, warehouse.WarehouseIndex(con))
-    warehouse.load_batch(
-        con,
-        run_id,
-        articles=articles,
-        duplicates=result.duplicates,
-        fingerprints=result.fingerprints,
-        stories=result.stories,
-    )
-    return result
-
-
 def pairs(result: DedupeResult) -> dict[str, tuple[str, str]]:
     return {d.article_id: (d.canonical_id, d.kind) for d in result.duplicates}
 
 
-def test_exact_copy_in_the_batch_points_at_the_earlier_published(con) -> None:
+def test_exact_copy_in_the_batch_points_at_the_earlier_published(con, dedupe_and_load) -> None:
     retyped = STORY.replace("council", "Council").replace(" - ", " \u2014 ")
     result = dedupe_and_load(con, [article("copy", retyped, hour=11), article("original", STORY, hour=9)])
     assert result.duplicates[0].similarity == 1.0
     assert pairs(result) == {"copy": ("original", "exact")}
 
 
-def test_near_copy_with_a_changed_sentence_on_another_site_is_syndicated(con) -> None:
+def test_near_copy_with_a_changed_sentence_on_another_site_is_syndicated(con, dedupe_and_load) -> None:
     result = dedupe_and_load(con, [article("original", STORY), article("edited", CHANGED_SENTENCE, hour=10)])
     assert pairs(result) == {"edited": ("original", "syndicated")}
     assert SETTINGS.near_duplicate_threshold <= result.duplicates[0].similarity < 1.0
 
 
-def test_truncated_copy_is_flagged_by_containment(con) -> None:
+def test_truncated_copy_is_flagged_by_containment(con, dedupe_and_load) -> None:
     result = dedupe_and_load(con, [article("original", STORY), article("short", TRUNCATED, hour=10)])
     assert pairs(result) == {"short": ("original", "contained")}
     assert result.duplicates[0].similarity == 1.0  # all of the short text is in the original
 
 
-def test_a_different_story_on_the_same_topic_is_not_flagged(con) -> None:
+def test_a_different_story_on_the_same_topic_is_not_flagged(con, dedupe_and_load) -> None:
     result = dedupe_and_load(con, [article("original", STORY), article("follow-up", OTHER_STORY, hour=10)])
     assert result.duplicates == []
 
 
-def test_copies_are_found_against_the_warehouse(con) -> None:
+def test_copies_are_found_against_the_warehouse(con, dedupe_and_load) -> None:
     dedupe_and_load(con, [article("original", STORY)], "run-1")
     later = [
         article("exact", STORY, hour=12),
@@ -138,7 +116,7 @@ def test_copies_are_found_against_the_warehouse(con) -> None:
     assert stories == [("follow-up",), ("original",)]
 
 
-def test_an_original_loaded_after_its_copy_becomes_canonical(con) -> None:
+def test_an_original_loaded_after_its_copy_becomes_canonical(con, dedupe_and_load) -> None:
     dedupe_and_load(con, [article("copy", CHANGED_SENTENCE, hour=15)], "run-1")
     result = dedupe_and_load(con, [article("original", STORY, hour=9)], "run-2")
     assert pairs(result) == {"copy": ("original", "syndicated")}
@@ -146,7 +124,7 @@ def test_an_original_loaded_after_its_copy_becomes_canonical(con) -> None:
     assert canonical == [("original",)]
 
 
-def test_stored_articles_are_skipped_so_reruns_change_nothing(con) -> None:
+def test_stored_articles_are_skipped_so_reruns_change_nothing(con, dedupe_and_load) -> None:
     batch = [article("original", STORY), article("copy", STORY, hour=10)]
     first = dedupe_and_load(con, batch, "run-1")
     second = dedupe_articles(batch, SETTINGS, warehouse.WarehouseIndex(con))
@@ -154,7 +132,7 @@ def test_stored_articles_are_skipped_so_reruns_change_nothing(con) -> None:
     assert second == DedupeResult(duplicates=[], fingerprints=[])
 
 
-def test_a_new_version_of_the_same_page_is_not_a_copy(con) -> None:
+def test_a_new_version_of_the_same_page_is_not_a_copy(con, dedupe_and_load) -> None:
     url = "https://news.example/bridge"
     dedupe_and_load(con, [article("v1", STORY, url=url)], "run-1")
     result = dedupe_and_load(con, [article("v2", CHANGED_SENTENCE, hour=12, url=url)], "run-2")
@@ -173,26 +151,26 @@ def test_fingerprints_cover_whole_text_and_lead_bands(con) -> None:
     assert not [row for row in result.fingerprints if row[0] == "empty"]
 
 
-def test_unknown_publication_dates_lose_to_known_ones(con) -> None:
+def test_unknown_publication_dates_lose_to_known_ones(con, dedupe_and_load) -> None:
     undated = dataclasses.replace(article("undated", STORY), published_at=None)
     result = dedupe_and_load(con, [undated, article("dated", STORY, hour=20)])
     assert pairs(result) == {"undated": ("dated", "exact")}
 
 
-def test_a_near_copy_on_the_same_site_is_near(con) -> None:
+def test_a_near_copy_on_the_same_site_is_near(con, dedupe_and_load) -> None:
     first = article("original", STORY, url="https://news.example/bridge")
     again = article("republished", CHANGED_SENTENCE, hour=12, url="https://news.example/2025/bridge-vote")
     result = dedupe_and_load(con, [first, again])
     assert pairs(result) == {"republished": ("original", "near")}
 
 
-def test_a_brief_published_first_points_at_the_full_story_that_contains_it(con) -> None:
+def test_a_brief_published_first_points_at_the_full_story_that_contains_it(con, dedupe_and_load) -> None:
     # Wires send a short first take, then the full story: the most complete text is the canonical one.
     result = dedupe_and_load(con, [article("brief", TRUNCATED, hour=8), article("full", STORY, hour=9)])
     assert pairs(result) == {"brief": ("full", "contained")}
 
 
-def test_a_later_version_of_the_original_joined_through_a_copy_is_not_a_copy(con) -> None:
+def test_a_later_version_of_the_original_joined_through_a_copy_is_not_a_copy(con, dedupe_and_load) -> None:
     url = "https://news.example/bridge"
     dedupe_and_load(con, [article("v1", STORY, url=url)], "run-1")
     later = [article("copy", STORY, hour=10), article("v2", CHANGED_SENTENCE, hour=12, url=url)]

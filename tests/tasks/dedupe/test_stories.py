@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 import warehouse
 from tasks.dedupe import dedupe_articles
@@ -74,33 +71,15 @@ def article(
     )
 
 
-@pytest.fixture
-def con(tmp_path: Path):
-    with warehouse.writer(tmp_path / "w.duckdb") as connection:
-        yield connection
-
-
-def land(con, articles: list[Article], run_id: str = "run-1") -> dict[str, str]:
-    result = dedupe_articles(articles, SETTINGS, warehouse.WarehouseIndex(con))
-    warehouse.load_batch(
-        con,
-        run_id,
-        articles=articles,
-        duplicates=result.duplicates,
-        fingerprints=result.fingerprints,
-        stories=result.stories,
-    )
-    return dict(con.execute("SELECT article_id, cluster_id FROM story_clusters").fetchall())
-
-
 def test_story_terms_are_entities_then_headline_and_opening_words() -> None:
     terms = story_terms(article("a", STRIKE_A, STRIKE_PEOPLE, title="Rail strike hits Gdansk"))
     assert {"e:marta kowalski", "e:northwind rail", "e:gdansk", "w:strike", "w:workers"} <= terms
     assert "w:after" not in terms and "w:the" not in terms  # stopwords and short words are not terms
 
 
-def test_two_stories_of_one_event_share_a_cluster_and_another_event_has_its_own(con) -> None:
-    clusters = land(
+def test_two_stories_of_one_event_share_a_cluster_and_another_event_has_its_own(con, dedupe_and_load) -> None:
+    clusters = clusters_after(
+        dedupe_and_load,
         con,
         [
             article("strike-a", STRIKE_A, STRIKE_PEOPLE, title="Rail strike hits Gdansk"),
@@ -125,10 +104,16 @@ def test_two_stories_of_one_event_share_a_cluster_and_another_event_has_its_own(
     assert title == [("Rail strike hits Gdansk", 2)]  # named after its earliest article
 
 
-def test_a_later_run_joins_the_existing_cluster_and_nothing_reshuffles(con) -> None:
-    land(con, [article("strike-a", STRIKE_A, STRIKE_PEOPLE, title="Rail strike hits Gdansk")], "run-1")
+def test_a_later_run_joins_the_existing_cluster_and_nothing_reshuffles(con, dedupe_and_load) -> None:
+    clusters_after(
+        dedupe_and_load,
+        con,
+        [article("strike-a", STRIKE_A, STRIKE_PEOPLE, title="Rail strike hits Gdansk")],
+        "run-1",
+    )
     later = NOON + timedelta(days=1)
-    clusters = land(
+    clusters = clusters_after(
+        dedupe_and_load,
         con,
         [article("strike-b", STRIKE_B, STRIKE_PEOPLE, title="Union defends Gdansk rail walkout", at=later)],
         "run-2",
@@ -136,33 +121,40 @@ def test_a_later_run_joins_the_existing_cluster_and_nothing_reshuffles(con) -> N
     assert clusters == {"strike-a": "strike-a", "strike-b": "strike-a"}
 
 
-def test_the_same_event_outside_the_time_window_starts_a_new_cluster(con) -> None:
-    land(con, [article("strike-a", STRIKE_A, STRIKE_PEOPLE, title="Rail strike hits Gdansk")], "run-1")
+def test_the_same_event_outside_the_time_window_starts_a_new_cluster(con, dedupe_and_load) -> None:
+    clusters_after(
+        dedupe_and_load,
+        con,
+        [article("strike-a", STRIKE_A, STRIKE_PEOPLE, title="Rail strike hits Gdansk")],
+        "run-1",
+    )
     much_later = NOON + timedelta(days=SETTINGS.story_window_days + 7)
-    clusters = land(
-        con, [article("strike-b", STRIKE_B, STRIKE_PEOPLE, title="Gdansk walkout", at=much_later)]
+    clusters = clusters_after(
+        dedupe_and_load,
+        con,
+        [article("strike-b", STRIKE_B, STRIKE_PEOPLE, title="Gdansk walkout", at=much_later)],
     )
     assert clusters["strike-b"] == "strike-b"
 
 
-def test_a_copy_joins_its_canonicals_cluster(con) -> None:
+def test_a_copy_joins_its_canonicals_cluster(con, dedupe_and_load) -> None:
     original = article("wire", STRIKE_A, STRIKE_PEOPLE, title="Rail strike hits Gdansk")
     copy = dataclasses.replace(
         original, article_id="copy", doc_id="doc-copy", url="https://copy.example/x", site="copy.example",
         entities=(), title="Trains stop in Gdansk", published_at=NOON + timedelta(hours=3),
     )  # fmt: skip
-    clusters = land(con, [original, copy])
+    clusters = clusters_after(dedupe_and_load, con, [original, copy])
     assert clusters == {"wire": "wire", "copy": "wire"}
 
 
-def test_landing_a_batch_twice_changes_no_story_table(con) -> None:
+def test_landing_a_batch_twice_changes_no_story_table(con, dedupe_and_load) -> None:
     batch = [
         article("strike-a", STRIKE_A, STRIKE_PEOPLE, title="Rail strike hits Gdansk"),
         article(
             "strike-b", STRIKE_B, STRIKE_PEOPLE, title="Union defends walkout", at=NOON + timedelta(hours=1)
         ),
     ]
-    land(con, batch)
+    clusters_after(dedupe_and_load, con, batch)
     before = [
         con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
         for t in ("story_terms", "story_term_counts")
@@ -187,8 +179,9 @@ def test_landing_a_batch_twice_changes_no_story_table(con) -> None:
     )
 
 
-def test_deleting_derived_rows_removes_story_rows_and_recounts_terms(con) -> None:
-    land(
+def test_deleting_derived_rows_removes_story_rows_and_recounts_terms(con, dedupe_and_load) -> None:
+    clusters_after(
+        dedupe_and_load,
         con,
         [
             article("strike-a", STRIKE_A, STRIKE_PEOPLE, title="Rail strike hits Gdansk"),
@@ -207,3 +200,8 @@ def test_deleting_derived_rows_removes_story_rows_and_recounts_terms(con) -> Non
     assert con.execute("SELECT articles FROM story_term_counts WHERE term = 'e:gdansk'").fetchall() == [(1,)]
     assert con.execute("SELECT count(*) FROM story_terms WHERE article_id = 'strike-b'").fetchall() == [(0,)]
     assert [problem for problem in warehouse.check(con) if "story" in problem.check] == []
+
+
+def clusters_after(dedupe_and_load, con, articles: list[Article], run_id: str = "run-1") -> dict[str, str]:
+    dedupe_and_load(con, articles, run_id)
+    return dict(con.execute("SELECT article_id, cluster_id FROM story_clusters").fetchall())
