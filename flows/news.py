@@ -34,6 +34,7 @@ from pydantic import Field
 import warehouse
 from flows import progress
 from tasks.clean import clean_documents
+from tasks.clean.templates import HostStats, apply_templates
 from tasks.dedupe import DedupeResult, dedupe_articles
 from tasks.extract import extract_articles
 from tasks.ingest.files import discover_files, read_file
@@ -45,6 +46,7 @@ from tasks.ingest.web_discovery import WebMemory, discover_web
 from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem, UrlVisit
 from tasks.settings import Settings
 from warehouse.staging import StagedBatch, drop_staged, read_staged, stage_batch, staged_batches
+from warehouse.templates import StoredTemplates
 from warehouse.web_urls import StoredWebMemory
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -217,10 +219,14 @@ def ingest_batch(
 
 @task(name="clean", task_run_name="clean [batch {number}/{total}]", cache_policy=NO_CACHE)
 def clean_batch(
-    documents: list[RawDocument], number: int, total: int
+    documents: list[RawDocument],
+    number: int,
+    total: int,
+    templates: dict[str, HostStats] | None = None,
 ) -> tuple[list[CleanDocument], list[Reject]]:
-    """Strip boilerplate from a batch of documents."""
-    return clean_documents(documents)
+    """Strip boilerplate from a batch of documents, then what the sites' learnt templates say is furniture."""
+    cleaned, rejects = clean_documents(documents)
+    return apply_templates(cleaned, templates or {}), rejects
 
 
 @task(name="extract", task_run_name="extract [batch {number}/{total}]", cache_policy=NO_CACHE)
@@ -577,6 +583,7 @@ def news_pipeline(
         fetch_settings = dataclasses.replace(fetch_settings, user_agent=user_agent.strip())
     fetcher = Fetcher(fetch_settings)
     memory = StoredWebMemory(warehouse_path, wait_seconds=lock_wait_seconds)
+    templates = StoredTemplates(warehouse_path, wait_seconds=min(lock_wait_seconds, 5.0))
     listener = progress.current()
     ensure_writer_limit()
 
@@ -646,7 +653,8 @@ def news_pipeline(
                 )
             listener.step("clean", number, total)
             with tally.timed("clean"):
-                cleaned, clean_rejects = clean_batch(read.documents, number, total)
+                host_templates = templates.for_documents(read.documents)
+                cleaned, clean_rejects = clean_batch(read.documents, number, total, host_templates)
             listener.step("extract", number, total)
             with tally.timed("extract"):
                 articles, extract_rejects = extract_batch(cleaned, settings, number, total)

@@ -28,6 +28,7 @@ from tasks.dedupe import dedupe_articles
 from tasks.ingest.files import document_from_bytes
 from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem
 from tasks.settings import Settings
+from warehouse.templates import StoredTemplates
 
 
 def rebuild_documents(
@@ -120,6 +121,7 @@ def reprocess_pipeline(
             con, run_id, flow_run_id=flow_run.get_id(), deployment=None, parameters=parameters
         )
     batches = [doc_ids[i : i + batch_size] for i in range(0, len(doc_ids), batch_size)]
+    templates = StoredTemplates(warehouse_path, wait_seconds=lock_wait_seconds)
     logger.info("re-processing %d documents in %d batches", len(doc_ids), len(batches))
     tally = RunTally()
     slot = WriterSlot()
@@ -129,7 +131,8 @@ def reprocess_pipeline(
             with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
                 rows = warehouse.stored_documents(con, ids)
             documents, decode_rejects = rebuild_documents(rows, settings)
-            cleaned, clean_rejects = clean_batch(documents, number, len(batches))
+            host_templates = templates.for_documents(documents)
+            cleaned, clean_rejects = clean_batch(documents, number, len(batches), host_templates)
             articles, extract_rejects = extract_batch(cleaned, settings, number, len(batches))
             rejects = decode_rejects + clean_rejects + extract_rejects
             slot.hold()

@@ -144,6 +144,8 @@ class CleanDocument:
     links: tuple[Link, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     location: str = ""  # where the document was read from (file path or URL); set by clean_documents
+    # Hashes of the page's paragraphs, for the site-template statistics (tasks/clean/templates.py).
+    template_blocks: frozenset[int] = frozenset()
 
     @property
     def text(self) -> str:

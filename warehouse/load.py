@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from tasks.dedupe.stories import StoryResult
 from tasks.records import Article, CleanDocument, Duplicate, Entity, RawDocument, Reject, UrlVisit
+from warehouse.templates import new_locations, record_template_blocks
 from warehouse.web_urls import record_visits
 
 _TIME = pa.timestamp("us", tz="UTC")
@@ -310,7 +311,11 @@ def write_batch(
     stories: StoryResult | None = None,
 ) -> dict[str, int]:
     """The writes of `load_batch` inside a transaction the caller holds (reprocessing adds deletes to it)."""
+    # Pages seen for the first time grow their host's template statistics (a later version does not).
+    fresh = new_locations(con, documents) if cleaned else set()
     counts = {"documents": _load_documents(con, run_id, documents)}
+    if fresh and (pages := record_template_blocks(con, cleaned, fresh)):
+        counts["host_pages"] = pages
     # Before the rejects: a URL fetched at last drops its old ingest rejects, this batch's new ones stay.
     if visits:
         counts["web_urls"] = record_visits(con, run_id, visits)

@@ -139,3 +139,34 @@ def test_refresh_revalidates_with_conditional_gets_and_a_changed_page_is_a_new_v
         assert "closed again" in latest
         assert con.execute("SELECT count(*) FROM duplicates").fetchone() == (0,)  # a version is not a copy
         assert con.execute("SELECT outcome, etag FROM web_urls").fetchall() == [("fetched", '"v2"')]
+
+
+def test_a_line_every_page_of_a_site_prints_is_learnt_as_its_template(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    httpserver.no_handler_status_code = 404
+    base = httpserver.url_for("/")
+    pitch = "Get the Ledger morning briefing in your inbox every weekday at seven."
+    topics = ["bridge", "budget", "harbour", "school", "tram", "library"]
+    for topic in topics:
+        html = page(f"The {topic} decision", f"The council decided about the {topic} on Monday.")
+        httpserver.expect_request(f"/news/{topic}").respond_with_data(
+            html.replace("<article>", f"<article><p>{pitch}</p>"), content_type="text/html"
+        )
+    items = "".join(f"<item><title>{t}</title><link>{base}news/{t}</link></item>" for t in topics)
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        f"<rss version='2.0'><channel><title>Ledger</title>{items}</channel></rss>",
+        content_type="application/rss+xml",
+    )
+    db = tmp_path / "w.duckdb"
+
+    news_pipeline(sources=[httpserver.url_for("/feed.xml")], warehouse_path=str(db), allow_private=True,
+                  requests_per_second=50)  # fmt: skip
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        texts = [text for (text,) in con.execute("SELECT text FROM articles").fetchall()]
+        template = con.execute("SELECT count(*) FROM removed_segments WHERE reason = 'template'").fetchone()
+        learnt = con.execute("SELECT pages FROM host_blocks WHERE sample = ?", [pitch]).fetchall()
+    assert len(texts) == len(topics) and not any(pitch in text for text in texts)
+    assert template == (len(topics),)
+    assert learnt == [(len(topics),)]
