@@ -16,7 +16,6 @@ Prints figures; never part of the test suite.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import random
 import re
 import sys
@@ -29,14 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from syndication import raw_document  # noqa: E402
 from syndication_corpus import CITIES, headline, make_event, write_story  # noqa: E402
 
 import warehouse  # noqa: E402
 from tasks.clean import clean_documents  # noqa: E402
 from tasks.clean.templates import apply_templates  # noqa: E402
-from tasks.ingest.decode import decode_bytes  # noqa: E402
-from tasks.ingest.ids import document_id  # noqa: E402
-from tasks.records import CleanDocument, RawDocument  # noqa: E402
+from tasks.records import CleanDocument  # noqa: E402
 from warehouse.templates import host_stats  # noqa: E402
 
 _WORD = re.compile(r"\w+")
@@ -107,16 +105,6 @@ def generate(sites: int, pages: int, seed: int) -> list[Page]:
             )
     result.sort(key=lambda page: page.published_at)
     return result
-
-
-def raw_document(page: Page) -> RawDocument:
-    raw = page.html.encode()
-    decoded = decode_bytes(raw, declared_type="text/html", header_charset="utf-8")
-    digest = hashlib.sha256(raw).hexdigest()
-    return RawDocument(
-        document_id(page.url, digest), "bench", page.url, page.url, page.published_at, decoded.content_type,
-        decoded.charset, raw, digest, decoded.text,
-    )  # fmt: skip
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from tasks.dedupe.stories import StoryResult
 from tasks.records import Article, CleanDocument, Duplicate, Entity, RawDocument, Reject, UrlVisit
-from warehouse.templates import new_locations, record_template_blocks
+from warehouse.templates import record_template_blocks
 from warehouse.web_urls import record_visits
 
 _TIME = pa.timestamp("us", tz="UTC")
@@ -312,7 +312,8 @@ def write_batch(
 ) -> dict[str, int]:
     """The writes of `load_batch` inside a transaction the caller holds (reprocessing adds deletes to it)."""
     # Pages seen for the first time grow their host's template statistics (a later version does not).
-    fresh = new_locations(con, documents) if cleaned else set()
+    locations = sorted({document.location for document in documents}) if cleaned else []
+    fresh = set(locations) - known_locations(con, locations)
     counts = {"documents": _load_documents(con, run_id, documents)}
     if fresh and (pages := record_template_blocks(con, cleaned, fresh)):
         counts["host_pages"] = pages
@@ -617,7 +618,7 @@ def _load_rejects(con: duckdb.DuckDBPyConnection, run_id: str, rejects: Sequence
 
 
 def known_locations(con: duckdb.DuckDBPyConnection, locations: list[str]) -> set[str]:
-    """The locations (canonical URLs) among these that some stored document was read from."""
+    """The locations (paths or canonical URLs) among these that some stored document was read from."""
     if not locations:
         return set()
     rows = con.execute(

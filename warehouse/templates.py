@@ -33,20 +33,6 @@ def host_stats(con: duckdb.DuckDBPyConnection, hosts: Sequence[str]) -> dict[str
     return {host: HostStats(count, blocks.get(host, {})) for host, count in pages.items()}
 
 
-def new_locations(con: duckdb.DuckDBPyConnection, documents: Sequence[RawDocument]) -> set[str]:
-    """Locations of these documents that no stored document was read from (pages seen for the first time)."""
-    locations = sorted({document.location for document in documents})
-    if not locations:
-        return set()
-    known = {
-        location
-        for (location,) in con.execute(
-            f"SELECT DISTINCT location FROM documents WHERE location IN {_IDS}", [locations]
-        ).fetchall()
-    }
-    return set(locations) - known
-
-
 def record_template_blocks(
     con: duckdb.DuckDBPyConnection, cleaned: Sequence[CleanDocument], fresh: set[str]
 ) -> int:

@@ -54,9 +54,14 @@ def host_of(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
+def paragraph_hashes(paragraphs: Iterable[str]) -> list[int | None]:
+    """Each paragraph's block hash, or None for one too short or too long to be tracked."""
+    return [block_hash(text) if MIN_CHARS <= len(text) <= MAX_CHARS else None for text in paragraphs]
+
+
 def page_blocks(paragraphs: Iterable[str]) -> frozenset[int]:
     """The tracked block hashes of a page's paragraphs."""
-    return frozenset(block_hash(text) for text in paragraphs if MIN_CHARS <= len(text) <= MAX_CHARS)
+    return frozenset(value for value in paragraph_hashes(paragraphs) if value is not None)
 
 
 def apply_templates(documents: Sequence[CleanDocument], stored: dict[str, HostStats]) -> list[CleanDocument]:
@@ -65,7 +70,8 @@ def apply_templates(documents: Sequence[CleanDocument], stored: dict[str, HostSt
     Every returned document carries `template_blocks` (its tracked hashes, template ones included), which the
     warehouse adds to the host's statistics when the page is new. A page is never emptied by this step.
     """
-    blocks_of = [page_blocks(document.paragraphs) for document in documents]
+    hashes_of = [paragraph_hashes(document.paragraphs) for document in documents]
+    blocks_of = [frozenset(value for value in hashes if value is not None) for hashes in hashes_of]
     # This batch's pages, counted once per page (versions of one page share a location).
     batch_pages: dict[str, dict[str, frozenset[int]]] = defaultdict(dict)
     for document, blocks in zip(documents, blocks_of, strict=True):
@@ -83,19 +89,19 @@ def apply_templates(documents: Sequence[CleanDocument], stored: dict[str, HostSt
         floor = max(MIN_PAGES, MIN_SHARE * total)
         templates[host] = frozenset(value for value, count in counts.items() if count >= floor)
     result = []
-    for document, blocks in zip(documents, blocks_of, strict=True):
+    for document, hashes, blocks in zip(documents, hashes_of, blocks_of, strict=True):
         template = templates.get(host_of(document.url) or "", frozenset())
-        result.append(_without_templates(document, blocks, template))
+        result.append(_without_templates(document, hashes, blocks, template))
     return result
 
 
 def _without_templates(
-    document: CleanDocument, blocks: frozenset[int], template: frozenset[int]
+    document: CleanDocument, hashes: list[int | None], blocks: frozenset[int], template: frozenset[int]
 ) -> CleanDocument:
     kept: list[str] = []
     removed: list[RemovedSegment] = []
-    for index, text in enumerate(document.paragraphs):
-        if MIN_CHARS <= len(text) <= MAX_CHARS and block_hash(text) in template:
+    for index, (text, value) in enumerate(zip(document.paragraphs, hashes, strict=True)):
+        if value is not None and value in template:
             removed.append(RemovedSegment(POSITION_BASE + index, text[:500], "template"))
         else:
             kept.append(text)
