@@ -146,6 +146,9 @@ class CleanDocument:
     location: str = ""  # where the document was read from (file path or URL); set by clean_documents
     # Hashes of the page's paragraphs, for the site-template statistics (tasks/clean/templates.py).
     template_blocks: frozenset[int] = frozenset()
+    # What the page is (tasks/clean/page_kind.py): article, paywalled, media, or a non-article (rejected).
+    kind: str = "article"
+    kind_reason: str = ""
 
     @property
     def text(self) -> str:
@@ -231,6 +234,7 @@ class Article:
     amounts: tuple[Amount, ...] = ()
     links: tuple[Link, ...] = ()
     evidence: dict[str, str] = field(default_factory=dict)  # field -> where its value came from
+    kind: str = "article"  # article | paywalled | media (tasks/clean/page_kind.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,6 +73,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("evidence", _TEXT),
         ("record_sha256", _TEXT),
         ("run_id", _TEXT),
+        ("kind", _TEXT),
     ]
 )
 ENTITY_SCHEMA = pa.schema(
@@ -474,6 +475,7 @@ def _load_articles(
             _json(a.evidence),
             hashes[a.article_id],
             run_id,
+            a.kind,
         )
         for a in changed
     ]

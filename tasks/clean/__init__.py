@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 from tasks.clean.html import clean_html
+from tasks.clean.page_kind import ARTICLE_KINDS
 from tasks.clean.text import clean_text
 from tasks.records import Candidate, CleanDocument, RawDocument, Reject
 
@@ -18,7 +19,8 @@ def clean_document(doc: RawDocument) -> CleanDocument:
 
 
 def clean_documents(docs: list[RawDocument]) -> tuple[list[CleanDocument], list[Reject]]:
-    """Clean a batch; a document with no article text left becomes a `no_article_text` reject."""
+    """Clean a batch; a document with no article text left becomes a `no_article_text` reject, a listing or
+    error page a `not_an_article` one (tasks/clean/page_kind.py)."""
     cleaned: list[CleanDocument] = []
     rejects: list[Reject] = []
     for doc in docs:
@@ -30,6 +32,9 @@ def clean_documents(docs: list[RawDocument]) -> tuple[list[CleanDocument], list[
         failure = next((segment for segment in result.removed if segment.reason == "extraction-error"), None)
         if not result.paragraphs and failure is not None:
             rejects.append(Reject(doc.location, "clean", "cleaner_error", failure.text))
+            continue
+        if result.kind not in ARTICLE_KINDS:
+            rejects.append(Reject(doc.location, "clean", "not_an_article", result.kind_reason))
             continue
         if not result.paragraphs:
             kind = "HTML page" if doc.content_type == "text/html" else "text"

@@ -11,8 +11,10 @@ sections, while boilerplate and link lists inside it are dropped, as are promo l
 one of these reason codes:
 
     nav, header, footer, aside, comments, share, related-links, tags, promo, ad, newsletter,
-    login-prompt, cookie-banner, notice, author-bio, byline, caption, hidden, title, low-score,
+    login-prompt, paywall, cookie-banner, notice, author-bio, byline, caption, hidden, title, low-score,
     extraction-error
+
+`paywall` is a teaser's closing subscription prompt and what follows it (tasks/clean/page_kind.py);
 
 `title` is the headline (a candidate, not body text); `notice` a "please enable JavaScript" line;
 `low-score` is text outside the chosen container;
@@ -42,6 +44,7 @@ from tasks.clean.html_walk import (
     classify_hint,
     is_inside,
 )
+from tasks.clean.page_kind import ARTICLE, PageKind, PageSignals, judge_page, paywall_cut
 from tasks.records import Candidate, CleanDocument, Link, RawDocument, RemovedSegment
 
 
@@ -113,7 +116,9 @@ def clean_html(doc: RawDocument) -> CleanDocument:
         return _document(doc, (), (segment,), (), ())
 
 
-def _document(doc: RawDocument, paragraphs, removed, links, candidates) -> CleanDocument:
+def _document(
+    doc: RawDocument, paragraphs, removed, links, candidates, verdict: PageKind | None = None
+) -> CleanDocument:
     return CleanDocument(
         doc_id=doc.doc_id,
         source=doc.source,
@@ -124,6 +129,8 @@ def _document(doc: RawDocument, paragraphs, removed, links, candidates) -> Clean
         removed=tuple(removed),
         links=tuple(links),
         candidates=tuple(candidates),
+        kind=verdict.kind if verdict else ARTICLE,
+        kind_reason=verdict.reason if verdict else "",
     )
 
 
@@ -139,7 +146,8 @@ def _clean(doc: RawDocument) -> CleanDocument:
             tree = LexborHTMLParser(text)
         except UnicodeEncodeError:  # lone surrogates from a bad decode: lexbor needs valid UTF-8
             tree = LexborHTMLParser(text.encode("utf-8", "replace"))
-    ranked, article_body, base_href = head_candidates(tree)
+    markup = head_candidates(tree)
+    ranked, article_body, base_href = markup.ranked, markup.article_body, markup.base_href
     base_url = doc.url or ""
     if base_href:
         base_url = urljoin(base_url, base_href) if base_url else base_href
@@ -166,7 +174,21 @@ def _clean(doc: RawDocument) -> CleanDocument:
         fallback = _json_ld_paragraphs(article_body)
         if sum(map(len, fallback)) > 2 * sum(map(len, paragraphs)):
             paragraphs = fallback
-    return _document(doc, paragraphs, renderer.removed, renderer.links, order_candidates(ranked))
+    verdict = judge_page(
+        PageSignals(
+            paragraphs,
+            renderer.removed,
+            url=doc.url,
+            title=markup.title or (walker.h1[0][1] if walker.h1 else ""),
+            structured_types=frozenset(markup.types),
+            has_article_markup=markup.has_article_markup,
+            is_free=markup.is_free,
+            og_type=markup.og_type,
+            teaser_links=page.linked_headings,
+            text_start=renderer.labels[0][0] if renderer.labels and paragraphs is renderer.paragraphs else -1,
+        )
+    )
+    return _document(doc, paragraphs, renderer.removed, renderer.links, order_candidates(ranked), verdict)
 
 
 def _fold(text: str) -> str:
@@ -291,6 +313,7 @@ class _Renderer:
             self._drop_trailing_labels("low-score", at_end=True)
             self._drop_promo_lines()
             self._drop_repeats_and_labels()
+            self._cut_at_paywall()
         self.candidates.extend(candidate for inside, candidate in self.captions if inside)
         self.candidates.extend(candidate for inside, candidate in self.captions if not inside)
 
@@ -457,6 +480,18 @@ class _Renderer:
             self._record(self.labels[index][0], self.paragraphs[index], dropped[index])
             del self.paragraphs[index]
             del self.labels[index]
+
+    def _cut_at_paywall(self) -> None:
+        """A teaser ends at its paywall prompt ("Weiterlesen mit ..."): the prompt and its box go."""
+        kept = [(position, text) for (position, _), text in zip(self.labels, self.paragraphs, strict=True)]
+        cut_from = paywall_cut(kept, [(segment.position, segment.text) for segment in self.removed])
+        if cut_from is None:
+            return
+        cut = next((index for index, (position, _) in enumerate(kept) if position >= cut_from), len(kept))
+        for index in range(cut, len(kept)):
+            self._record(self.labels[index][0], self.paragraphs[index], "paywall")
+        del self.paragraphs[cut:]
+        del self.labels[cut:]
 
     def _drop_trailing_labels(self, reason: str, at_end: bool = False) -> None:
         """Headings and 'Read more:' lines that only introduced the furniture just dropped go with it.

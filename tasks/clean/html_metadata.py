@@ -10,6 +10,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -154,13 +155,39 @@ _MAX_VALUE_CHARS = 1000
 _CDATA = re.compile(r"^(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>$")
 
 
-def head_candidates(tree: LexborHTMLParser) -> tuple[list[tuple[int, Candidate]], str | None, str | None]:
+@dataclass(slots=True)
+class HeadMarkup:
+    """What a page's machine-readable markup says: ranked candidates and what tells the page's kind."""
+
+    ranked: list[tuple[int, Candidate]] = field(default_factory=list)
+    article_body: str | None = None  # the longest JSON-LD articleBody
+    base_href: str | None = None
+    types: set[str] = field(default_factory=set)  # every JSON-LD @type on the page, lowercased
+    has_article_node: bool = False
+    is_free: bool | None = None  # isAccessibleForFree of the article node or of one of its parts
+    og_type: str = ""
+    title: str = ""  # the <title> text
+
+    @property
+    def has_article_markup(self) -> bool:
+        """Markup that declares an article: JSON-LD Article, og:type article or article:published_time."""
+        return (
+            self.has_article_node
+            or self.og_type == "article"
+            or any(
+                candidate.evidence == "og" and candidate.field == "published" for _, candidate in self.ranked
+            )
+        )
+
+
+def head_candidates(tree: LexborHTMLParser) -> HeadMarkup:
     """Ranked candidates from JSON-LD, meta and link tags, plus the JSON-LD articleBody and the <base> href.
 
     Reads the children of <head> in one pass; only when <head> has no article JSON-LD does it search the
     body for one (a CSS query over the whole tree costs as much as the rest of this function).
     """
-    found: list[tuple[int, Candidate]] = []
+    markup = HeadMarkup()
+    found = markup.ranked
     json_ld: list[str] = []
     base_href: str | None = None
     title_text = ""
@@ -168,7 +195,10 @@ def head_candidates(tree: LexborHTMLParser) -> tuple[list[tuple[int, Candidate]]
     for node in head.iter() if head is not None else ():
         tag = node.tag
         if tag == "meta":
-            _meta_candidates(node.attributes, found)
+            attributes = node.attributes
+            _meta_candidates(attributes, found)
+            if (attributes.get("property") or attributes.get("name") or "").strip().lower() == "og:type":
+                markup.og_type = (attributes.get("content") or "").strip().lower()
         elif tag == "script":
             if (node.attributes.get("type") or "").strip().lower() == "application/ld+json":
                 json_ld.append(node.text(deep=True))
@@ -184,10 +214,10 @@ def head_candidates(tree: LexborHTMLParser) -> tuple[list[tuple[int, Candidate]]
         elif tag == "title" and not title_text:
             title_text = " ".join(node.text(deep=True).split())
 
-    article_body = _json_ld_scan(json_ld, found)
+    article_body = _json_ld_scan(json_ld, markup)
     if article_body is None and not any(candidate.evidence == "json-ld" for _, candidate in found):
         scripts = [script.text(deep=True) for script in tree.css('body script[type="application/ld+json"]')]
-        article_body = _json_ld_scan(scripts, found)
+        article_body = _json_ld_scan(scripts, markup)
 
     html = tree.root
     if html is not None and html.tag == "html":
@@ -199,7 +229,10 @@ def head_candidates(tree: LexborHTMLParser) -> tuple[list[tuple[int, Candidate]]
         title_text = " ".join(title.text(deep=True).split()) if title is not None else ""
     if title_text:
         found.append((EVIDENCE_RANK["title-tag"], Candidate("title", _clip(title_text), "title-tag")))
-    return found, article_body, base_href
+    markup.article_body = article_body
+    markup.base_href = base_href
+    markup.title = title_text
+    return markup
 
 
 def body_meta_candidates(attributes: dict, found: list[tuple[int, Candidate]]) -> None:
@@ -207,10 +240,15 @@ def body_meta_candidates(attributes: dict, found: list[tuple[int, Candidate]]) -
     _meta_candidates(attributes, found)
 
 
-def _json_ld_scan(scripts: list[str], found: list[tuple[int, Candidate]]) -> str | None:
+def _json_ld_scan(scripts: list[str], markup: HeadMarkup) -> str | None:
     article_body: str | None = None
+    found = markup.ranked
     for text in scripts:
-        for node in _json_ld_article_nodes(text):
+        for node in _json_ld_article_nodes(text, markup.types):
+            markup.has_article_node = True
+            is_free = _is_free(node)
+            if is_free is False or markup.is_free is None:
+                markup.is_free = is_free
             for candidate in _json_ld_candidates(node):
                 found.append((EVIDENCE_RANK["json-ld"], candidate))
             body = node.get("articleBody")
@@ -260,8 +298,22 @@ def order_candidates(ranked: list[tuple[int, Candidate]]) -> tuple[Candidate, ..
     return tuple(ordered)
 
 
-def _json_ld_article_nodes(text: str) -> Iterator[dict[str, Any]]:
-    """Article nodes of one JSON-LD script, with @id references (author, publisher) resolved."""
+def _is_free(node: dict[str, Any]) -> bool | None:
+    """isAccessibleForFree of an article node: False when it or one of its hasPart sections says so."""
+    said = [node.get("isAccessibleForFree")]
+    said.extend(
+        part.get("isAccessibleForFree") for part in _as_list(node.get("hasPart")) if isinstance(part, dict)
+    )
+    values = [str(value).strip().lower() for value in said if value is not None]
+    if any(value in ("false", "0", "no") for value in values):
+        return False
+    return True if any(value in ("true", "1", "yes") for value in values) else None
+
+
+def _json_ld_article_nodes(text: str, types: set[str]) -> Iterator[dict[str, Any]]:
+    """Article nodes of one JSON-LD script, with @id references (author, publisher) resolved.
+
+    Every node's @type goes into `types` on the way (a CollectionPage says the page is a list of links)."""
     data = _load_json(text)
     if data is None:
         return
@@ -282,9 +334,10 @@ def _json_ld_article_nodes(text: str) -> Iterator[dict[str, Any]]:
                 pending.append(main_entity)
     by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     for node in nodes:
-        types = node.get("@type")
-        type_names = types if isinstance(types, list) else [types]
-        if any(isinstance(name, str) and name.lower() in ARTICLE_TYPES for name in type_names):
+        declared = node.get("@type")
+        type_names = [name.lower() for name in _as_list(declared) if isinstance(name, str)]
+        types.update(type_names)
+        if any(name in ARTICLE_TYPES for name in type_names):
             yield {key: _resolve(value, by_id) for key, value in node.items()}
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tasks.clean.furniture import label_reason
+from tasks.clean.page_kind import PageSignals, judge_page, paywall_cut
 from tasks.records import Candidate, CleanDocument, Link, RawDocument, RemovedSegment
 
 _DATA_DIR = Path(__file__).resolve().parent
@@ -242,7 +243,14 @@ class _Line:
 
 def clean_text(doc: RawDocument) -> CleanDocument:
     """Split a plain-text page copy into the article's paragraphs, removed furniture, links and candidates."""
-    paragraphs, removed, links, candidates = split_article_text(doc.text or "")
+    state = _Page(_read_lines(doc.text or ""))
+    state.run()
+    paragraphs, removed, links, candidates = state.result()
+    # Plain text has no markup: the kind rests on its words (a paywall prompt, a "page not found" title).
+    text_start = next((line.position for line in state.lines if line.reason is None), -1)
+    verdict = judge_page(
+        PageSignals(paragraphs, removed, url=doc.url, title=state.title or "", text_start=text_start)
+    )
     return CleanDocument(
         doc_id=doc.doc_id,
         source=doc.source,
@@ -253,6 +261,8 @@ def clean_text(doc: RawDocument) -> CleanDocument:
         removed=removed,
         links=links,
         candidates=candidates,
+        kind=verdict.kind,
+        kind_reason=verdict.reason,
     )
 
 
@@ -523,6 +533,7 @@ class _Page:
         self._read_head()
         self._read_tail()
         self._read_site_name()
+        self._cut_at_paywall()
 
     def result(
         self,
@@ -536,6 +547,15 @@ class _Page:
                 removed.append(RemovedSegment(line.position, line.text, line.reason))
         ordered = [candidate for _, candidate in sorted(self.candidates, key=lambda item: item[0])]
         return tuple(paragraphs), tuple(removed), tuple(self.links), tuple(ordered)
+
+    def _cut_at_paywall(self) -> None:
+        """A teaser ends at its paywall prompt: the prompt and the box after it are not the article."""
+        kept = [(line.position, line.text) for line in self.lines if line.reason is None]
+        dropped = [(line.position, line.text) for line in self.lines if line.reason is not None]
+        cut_from = paywall_cut(kept, dropped)
+        for line in self.lines if cut_from is not None else ():
+            if line.reason is None and line.position >= cut_from:
+                line.reason = "paywall"
 
     def _add(self, line: _Line, field: str, value: str, evidence: str) -> None:
         value = value.strip()

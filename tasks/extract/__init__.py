@@ -39,6 +39,8 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
     evidence = dict(meta.evidence)
     if not meta.language and language:
         evidence["language"] = "detected (py3langid)"
+    if doc.kind_reason:
+        evidence["kind"] = doc.kind_reason
     if len(readable) < len(text):
         evidence["extraction"] = (
             f"entities, quotes, dates and amounts read from the first {len(readable):,} "
@@ -68,6 +70,7 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
         amounts=tuple(find_amounts(readable)),
         links=doc.links,
         evidence=evidence,
+        kind=doc.kind,
     )
 
 

@@ -205,3 +205,23 @@ def test_a_copy_of_an_article_is_recorded_as_a_duplicate(tmp_path: Path, seeds_d
     news_pipeline(sources=[str(source)], warehouse_path=str(db))
     assert rows(db, "select kind from duplicates") == [("exact",)]
     assert rows(db, "select count(*) from canonical_articles") == [(1,)]
+
+
+def test_page_kinds_land_marked_and_non_articles_are_rejected(tmp_path: Path) -> None:
+    kinds = Path(__file__).parents[1] / "tasks" / "clean" / "pages" / "kinds"
+    source = tmp_path / "in"
+    source.mkdir()
+    for name in ("paywalled", "section", "error", "short_with_rail"):
+        shutil.copy(kinds / f"{name}.html", source / f"{name}.html")
+    db = tmp_path / "w.duckdb"
+    news_pipeline(sources=[str(source)], warehouse_path=str(db))
+    landed = sorted(rows(db, "select kind, title from articles"))
+    assert [kind for kind, _ in landed] == ["article", "paywalled"]
+    assert rows(db, "select evidence->>'kind' from articles where kind = 'paywalled'")[0][0].startswith(
+        "a teaser"
+    )
+    rejects = sorted(rows(db, "select reason, split_part(source, '/', -1) from rejects"))
+    assert rejects == [("not_an_article", "error.html"), ("not_an_article", "section.html")]
+    news_pipeline(sources=[str(source)], warehouse_path=str(db))
+    assert len(rows(db, "select * from rejects")) == 2
+    assert len(rows(db, "select * from articles")) == 2
