@@ -149,6 +149,8 @@ class CleanDocument:
     # What the page is (tasks/clean/page_kind.py): article, paywalled, media, or a non-article (rejected).
     kind: str = "article"
     kind_reason: str = ""
+    # Where the text came from when not the page's visible body (e.g. the JSON-LD articleBody), for evidence.
+    text_evidence: str = ""
 
     @property
     def text(self) -> str:

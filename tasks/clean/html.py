@@ -24,6 +24,7 @@ Script, style and template text is never text and is not recorded.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -86,6 +87,12 @@ _LABELLED_REASONS = frozenset({"related-links", "nav", "tags", "share", "promo",
 _MAX_REMOVED = 300
 # Below this much text from the DOM, a JSON-LD articleBody may stand in for it.
 _MIN_DOM_TEXT_CHARS = 200
+# The articleBody replaces the DOM's text when it is this many times longer, or when it is this much longer
+# and holds this share of the DOM's paragraphs (the page shows the start of the text, the body all of it).
+_BODY_MUCH_LONGER = 3.0
+_BODY_LONGER = 1.5
+_BODY_COVERS = 0.8
+_WORDS = re.compile(r"\w+")
 _MARKUP_TAG = re.compile(r"<[^>]*>")
 # Siblings of the container are considered up to this many levels up, while the ancestors add no more than
 # this much furniture (or 60% of the container's prose), and looked into this many levels deep.
@@ -169,11 +176,9 @@ def _clean(doc: RawDocument) -> CleanDocument:
     ranked.extend((DOM_RANK, candidate) for candidate in walker.dom_candidates(container))
     ranked.extend((DOM_RANK, candidate) for candidate in renderer.candidates)
     paragraphs = renderer.paragraphs
-    if sum(map(len, paragraphs)) < _MIN_DOM_TEXT_CHARS and article_body:
-        # Script-rendered pages ship the text only in their JSON-LD: better than nothing, never preferred.
-        fallback = _json_ld_paragraphs(article_body)
-        if sum(map(len, fallback)) > 2 * sum(map(len, paragraphs)):
-            paragraphs = fallback
+    text_evidence = ""
+    if article_body:
+        paragraphs, text_evidence = _reconcile_article_body(paragraphs, article_body)
     verdict = judge_page(
         PageSignals(
             paragraphs,
@@ -188,11 +193,43 @@ def _clean(doc: RawDocument) -> CleanDocument:
             text_start=renderer.labels[0][0] if renderer.labels and paragraphs is renderer.paragraphs else -1,
         )
     )
-    return _document(doc, paragraphs, renderer.removed, renderer.links, order_candidates(ranked), verdict)
+    cleaned = _document(doc, paragraphs, renderer.removed, renderer.links, order_candidates(ranked), verdict)
+    return dataclasses.replace(cleaned, text_evidence=text_evidence) if text_evidence else cleaned
 
 
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+def _reconcile_article_body(paragraphs: list[str], article_body: str) -> tuple[list[str], str]:
+    """The DOM's text, or the JSON-LD articleBody where the page plainly shows only part of it.
+
+    Neither is trusted blindly: articleBody is often a truncated teaser, a stale version, or lacks the
+    standfirst and subheadings, so the DOM's text stays unless it is missing (script-rendered pages), a
+    small fraction of the body (a page that loads the rest later), or a part of it the body continues."""
+    body = _json_ld_paragraphs(article_body)
+    body_words = _comparable(" ".join(body))
+    dom_words = _comparable(" ".join(paragraphs))
+    if len(body_words) <= len(dom_words):
+        return paragraphs, ""
+    ratio = len(body_words) / max(1, len(dom_words))
+    if len(dom_words) < _MIN_DOM_TEXT_CHARS and ratio > 2:
+        return body, "json-ld articleBody (the page shows no article text of its own)"
+    if len(body_words) < _MIN_DOM_TEXT_CHARS:
+        return paragraphs, ""
+    if ratio >= _BODY_MUCH_LONGER:
+        return body, f"json-ld articleBody (the page shows {1 / ratio:.0%} of it)"
+    in_body = [_comparable(paragraph) in body_words for paragraph in paragraphs]
+    found = sum(len(paragraph) for paragraph, inside in zip(paragraphs, in_body, strict=True) if inside)
+    if ratio >= _BODY_LONGER and found >= _BODY_COVERS * sum(map(len, paragraphs)):
+        # The standfirst above the body is the page's own and rarely in articleBody: it stays.
+        lead = paragraphs[: in_body.index(True)] if True in in_body else []
+        return lead + body, f"json-ld articleBody (it continues the page's {1 / ratio:.0%})"
+    return paragraphs, ""
+
+
+def _comparable(text: str) -> str:
+    return " ".join(_WORDS.findall(text.casefold()))
 
 
 def _json_ld_paragraphs(article_body: str) -> list[str]:

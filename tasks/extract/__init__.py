@@ -41,6 +41,8 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
         evidence["language"] = "detected (py3langid)"
     if doc.kind_reason:
         evidence["kind"] = doc.kind_reason
+    if doc.text_evidence:
+        evidence["text"] = doc.text_evidence
     if len(readable) < len(text):
         evidence["extraction"] = (
             f"entities, quotes, dates and amounts read from the first {len(readable):,} "

@@ -48,7 +48,7 @@ def test_every_named_query_runs_read_only(loaded: Path) -> None:
     assert results["top-entities"][0] == ["name", "type", "articles", "mentions"]
     # The copy is left out of stories, so each entity counts once.
     assert ("Ana Lopez", "PERSON", 1, 1) in results["top-entities"][1]
-    assert results["articles"][0] == ["published_at", "site", "title", "authors", "word_count"]
+    assert results["articles"][0] == ["published_at", "site", "title", "authors", "word_count", "kind"]
     assert len(results["articles"][1]) == 1
     assert results["rejects"][1][0][:3] == ("clean", "empty_text", 2)
     assert results["duplicates"][1][0][:2] == ("exact", 1.0)

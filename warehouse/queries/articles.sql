@@ -4,7 +4,8 @@ SELECT
     s.site,
     s.title,
     s.authors,
-    s.word_count
+    s.word_count,
+    s.kind
 FROM stories AS s
 WHERE ($site IS NULL OR s.site ILIKE '%' || $site || '%')
   AND ($since IS NULL OR COALESCE(s.published_at, s.fetched_at) >= CAST($since AS TIMESTAMPTZ))

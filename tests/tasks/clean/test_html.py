@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -389,3 +390,54 @@ def test_a_paragraph_printed_twice_and_a_caption_printed_as_body_text_are_kept_o
     assert reasons["repeat"] == lines[1]
     assert reasons["caption-repeat"] == "The old bridge at dusk, seen from the quay."
     assert cleaned.first("image_caption").value == "The old bridge at dusk, seen from the quay."
+
+
+def _page_with_article_body(visible: list[str], article_body: list[str], lead: str = "") -> str:
+    body = json.dumps(
+        {"@type": "NewsArticle", "headline": "Dredging", "articleBody": "\n".join(article_body)}
+    )
+    paragraphs = "".join(f"<p>{text}</p>" for text in visible)
+    standfirst = f'<p class="standfirst">{lead}</p>' if lead else ""
+    return (
+        f'<html><head><script type="application/ld+json">{body}</script></head><body>'
+        f"<article><h1>Dredging</h1>{standfirst}{paragraphs}</article></body></html>"
+    )
+
+
+_FULL_TEXT = [
+    f"Paragraph {number} of the dredging story explains what the harbour board decided and why it matters "
+    "to the boat owners who use the eastern channel every day of the season."
+    for number in range(1, 9)
+]
+
+
+def test_article_body_continues_a_page_that_shows_only_its_start():
+    html = _page_with_article_body(_FULL_TEXT[:3], _FULL_TEXT, lead="The board voted four to three.")
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs == ("The board voted four to three.", *_FULL_TEXT)
+    assert doc.text_evidence.startswith("json-ld articleBody (it continues")
+
+
+def test_article_body_much_longer_than_the_page_replaces_it():
+    html = _page_with_article_body(
+        ["A two-line teaser of the dredging story, shown to readers without access."], _FULL_TEXT
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs == tuple(_FULL_TEXT)
+    assert "the page shows" in doc.text_evidence
+
+
+def test_a_truncated_article_body_does_not_shorten_the_page_text():
+    html = _page_with_article_body(_FULL_TEXT, [_FULL_TEXT[0][:80] + "..."])
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs == tuple(_FULL_TEXT)
+    assert doc.text_evidence == ""
+
+
+def test_a_stale_article_body_with_other_paragraphs_does_not_replace_the_page_text():
+    stale = [
+        text.replace("harbour board", "old council") + " An older version said more." for text in _FULL_TEXT
+    ]
+    html = _page_with_article_body(_FULL_TEXT[:5], stale)
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs == tuple(_FULL_TEXT[:5])
