@@ -103,6 +103,7 @@ _SIBLING_DEPTH = 4
 # least this much prose and twice as much prose as furniture.
 _MERGE_LEVELS = 3
 _MERGE_MIN_CHARS = 150
+_AFTER_MIN_CHARS = 150
 _MAX_REMOVED_CHARS = 500
 # Zero-width spaces, word joiners, stray byte-order marks and soft hyphens (invisible hyphenation hints);
 # the joiners that shape scripts (ZWJ/ZWNJ) stay.
@@ -314,6 +315,9 @@ class _Renderer:
         self.labels: list[tuple[int, int]] = []
         self.title_seen = False
         self.has_prose = False
+        # Past the container, boxes (weather, latest news, the editor's letter) sit beside the article:
+        # a sibling there must read as more prose than a lead beside the headline needs to.
+        self.after_container = False
 
     def render_page(self, page: Block) -> None:
         container = self.container
@@ -344,6 +348,7 @@ class _Renderer:
                 for item in path[level].items[: indexes[level]]:
                     self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
             self._render(container)
+            self.after_container = True
             for level in range(len(path) - 2, -1, -1):
                 for item in path[level].items[indexes[level] + 1 :]:
                     self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
@@ -363,6 +368,8 @@ class _Renderer:
         """
         if item.__class__ is Run:
             is_prose = _is_prose_run(item)
+            if self.after_container and item.chars < _AFTER_MIN_CHARS:
+                is_prose = False
             if (may_merge and is_prose and item.chars >= _MERGE_MIN_CHARS) or (
                 depth and (is_prose or (item.heading_level == 1 and not self.title_seen))
             ):
@@ -376,7 +383,11 @@ class _Renderer:
             self._render(item)
         elif not depth or item.reason:
             self._drop_outside(item)
-        elif not item.linked_headings and item.good >= 50 and item.good >= 2 * item.bad:
+        elif (
+            not item.linked_headings
+            and item.good >= (_AFTER_MIN_CHARS if self.after_container else 50)
+            and item.good >= 2 * item.bad
+        ):
             self._render(item)
         elif item.good > 0 and depth > 1 and not item.linked_headings:
             for child in item.items:
