@@ -46,6 +46,7 @@ from tasks.clean.html_walk import (
     is_inside,
 )
 from tasks.clean.page_kind import ARTICLE, PageKind, PageSignals, judge_page, paywall_cut
+from tasks.clean.text import byline_line
 from tasks.records import Candidate, CleanDocument, Link, RawDocument, RemovedSegment
 
 
@@ -61,6 +62,13 @@ def _promo_rules() -> list[tuple[str, re.Pattern[str]]]:
 
 _PROMO_RULES = _promo_rules()
 _PROMO_ANY = re.compile("|".join(rule.pattern for _, rule in _PROMO_RULES), re.IGNORECASE)
+# Bylines without markup are looked for among the first and last paragraphs, when short.
+_BYLINE_HEAD = 4
+_BYLINE_TAIL = 2
+_BYLINE_MAX_CHARS = 200
+# An author's tagline closes the article: one of its last paragraphs, short, opening with the author's name.
+_TAGLINE_TAIL = 2
+_TAGLINE_MAX_CHARS = 400
 # Promo lines are looked for among the first and last paragraphs only, and only when short.
 _PROMO_HEAD = 2
 _PROMO_TAIL = 4
@@ -170,7 +178,11 @@ def _clean(doc: RawDocument) -> CleanDocument:
     page = walker.walk(root)
     container = _choose_container(walker.blocks)
     titles = [candidate.value for _, candidate in ranked if candidate.field == "title"]
-    renderer = _Renderer(base_url, container, titles)
+    authors = [candidate.value for _, candidate in ranked if candidate.field == "author"]
+    for _, text in walker.bylines:
+        found = byline_line(text)
+        authors.extend(found[1] if found else [text] if len(text.split()) <= 4 else [])
+    renderer = _Renderer(base_url, container, titles, authors)
     renderer.render_page(page)
     for attributes in walker.body_metas:
         body_meta_candidates(attributes, ranked)
@@ -302,8 +314,11 @@ def _worst_ancestor_reason(block: Block) -> str | None:
 class _Renderer:
     """Writes the chosen container's text in order and records everything dropped, with its reason."""
 
-    def __init__(self, base_url: str, container: Block | None, titles: list[str]) -> None:
+    def __init__(
+        self, base_url: str, container: Block | None, titles: list[str], authors: list[str] | None = None
+    ) -> None:
         self.base_url = base_url
+        self.authors = authors or []
         self.titles = [title.casefold() for title in titles]
         self.container = container
         self.paragraphs: list[str] = []
@@ -354,6 +369,8 @@ class _Renderer:
                     self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
             self._drop_trailing_labels("low-score", at_end=True)
             self._drop_promo_lines()
+            self._drop_bylines()
+            self._drop_author_tagline()
             self._drop_repeats_and_labels()
             self._cut_at_paywall()
         self.candidates.extend(candidate for inside, candidate in self.captions if inside)
@@ -528,6 +545,46 @@ class _Renderer:
             self._record(self.labels[index][0], self.paragraphs[index], dropped[index])
             del self.paragraphs[index]
             del self.labels[index]
+
+    def _drop_bylines(self) -> None:
+        """Byline and dateline lines at the edges of the body that no markup marked ("By Dana Whitfield",
+        "Von Lena Hoffmann · 23. Juli 2024", "Posted Feb. 7, 2024, 5:12 p.m."), read with the plain-text
+        cleaner's rules; the names become author candidates."""
+        count = len(self.paragraphs)
+        dropped = []
+        for index in range(count):
+            if _BYLINE_HEAD <= index < count - _BYLINE_TAIL:
+                continue
+            text = self.paragraphs[index]
+            if len(text) > _BYLINE_MAX_CHARS or self.labels[index][1] == _HEADING:
+                continue
+            found = byline_line(text)
+            if found is None:
+                continue
+            dropped.append(index)
+            self.candidates.extend(Candidate("author", name, "byline") for name in found[1])
+            self._record(self.labels[index][0], text, "byline")
+        for index in reversed(dropped):
+            del self.paragraphs[index]
+            del self.labels[index]
+
+    def _drop_author_tagline(self) -> None:
+        """A closing line that starts with an author's name ("Dana Whitfield covers local government ...
+        Reach her at ...") is the author's tagline, not the article."""
+        names = {_fold(candidate.value) for candidate in self.candidates if candidate.field == "author"}
+        names.update(_fold(name) for name in self.authors)
+        names = {name for name in names if name.count(" ") >= 1}
+        if not names or len(self.paragraphs) < 2:
+            return
+        for index in range(len(self.paragraphs) - 1, max(0, len(self.paragraphs) - _TAGLINE_TAIL) - 1, -1):
+            text = self.paragraphs[index]
+            folded = _fold(text)
+            if len(text) <= _TAGLINE_MAX_CHARS and any(folded.startswith(name + " ") for name in names):
+                for later in range(len(self.paragraphs) - 1, index - 1, -1):
+                    self._record(self.labels[later][0], self.paragraphs[later], "author-bio")
+                    del self.paragraphs[later]
+                    del self.labels[later]
+                return
 
     def _cut_at_paywall(self) -> None:
         """A teaser ends at its paywall prompt ("Weiterlesen mit ..."): the prompt and its box go."""

@@ -122,7 +122,7 @@ _NAME_SPLIT = re.compile(
 )
 _BYLINE_LEAD_ALONE = re.compile(rf"(?:{_alternation(_WORDS['byline-lead'])})\s*:?", re.IGNORECASE)
 _BYLINE_OUTLET = re.compile(r"\s+(?:for|in|at)\s+\S.*$", re.IGNORECASE)
-_SEGMENT_SPLIT = re.compile(r"\s+[|•·]\s+|\s*\|\s*")
+_SEGMENT_SPLIT = re.compile(r"\s+[|•·–—-]\s+|\s*\|\s*")
 
 _MONTHS = frozenset(_WORDS["month"])
 _DATE_WORDS = _MONTHS | frozenset(_WORDS["weekday"]) | frozenset(_WORDS["time-word"])
@@ -171,6 +171,7 @@ _ANY_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # No byline, dateline, menu or related-link line is longer than this (in words).
 _LONGEST_LABEL_WORDS = 40
+_MAX_BYLINE_WORDS = 25
 _OPENERS = "\"'“‘«(["
 _CLOSERS = "\"'”’»)]*」』）"
 # With the ideographic full stop and full-width marks that end Chinese and Japanese sentences.
@@ -386,6 +387,29 @@ def _split_credit(text: str) -> tuple[str, str | None]:
 def _looks_like_credit(credit: str) -> bool:
     tokens = re.split(r"[^\w]+", credit.casefold())
     return any(token in _CREDIT_WORDS for token in tokens)
+
+
+def byline_line(text: str) -> tuple[str, list[str]] | None:
+    """("byline" | "dateline", author names) when a short line is one, else None.
+
+    The plain-text cleaner's rules, for the HTML cleaner too: "By Jane Doe", "Von Lena Hoffmann · 23. Juli
+    2024", "Posted by Owen Pritchard at 21:40", "Published 3 May 2024, 5:12 p.m.", "Staff writer"."""
+    bare = " ".join(text.split())
+    words = bare.split()
+    if not words or len(words) > _MAX_BYLINE_WORDS:
+        return None
+    if _BYLINE_LEAD_ALONE.fullmatch(bare):
+        return "byline", []
+    if all(word.strip(".,:;'’").casefold() in _ROLE_WORDS for word in words) and len(words) <= 3:
+        return "byline", []  # "Staff writer" under the name
+    names = _byline_names(bare, needs_lead=True)
+    if names is not None:
+        return "byline", names
+    parsed = _parse_dateline(bare)
+    if parsed is not None:
+        prefix, _ = parsed
+        return ("byline", _byline_names(prefix, needs_lead=False) or []) if prefix else ("dateline", [])
+    return None
 
 
 def _byline_names(text: str, *, needs_lead: bool) -> list[str] | None:
