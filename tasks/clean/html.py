@@ -69,6 +69,9 @@ _BYLINE_MAX_CHARS = 200
 # An author's tagline closes the article: one of its last paragraphs, short, opening with the author's name.
 _TAGLINE_TAIL = 2
 _TAGLINE_MAX_CHARS = 400
+_TAGLINE_MIN_BEFORE = 2  # paragraphs of article before it
+# A person's name as bylines print it, folded to lower case: two to four words of letters.
+_PERSON_NAME = re.compile(r"[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,3}")
 # Promo lines are looked for among the first and last paragraphs only, and only when short.
 _PROMO_HEAD = 2
 _PROMO_TAIL = 4
@@ -181,7 +184,7 @@ def _clean(doc: RawDocument) -> CleanDocument:
     authors = [candidate.value for _, candidate in ranked if candidate.field == "author"]
     for _, text in walker.bylines:
         found = byline_line(text)
-        authors.extend(found[1] if found else [text] if len(text.split()) <= 4 else [])
+        authors.extend(found[1] if found else [])
     renderer = _Renderer(base_url, container, titles, authors)
     renderer.render_page(page)
     for attributes in walker.body_metas:
@@ -573,10 +576,11 @@ class _Renderer:
         Reach her at ...") is the author's tagline, not the article."""
         names = {_fold(candidate.value) for candidate in self.candidates if candidate.field == "author"}
         names.update(_fold(name) for name in self.authors)
-        names = {name for name in names if name.count(" ") >= 1}
-        if not names or len(self.paragraphs) < 2:
+        names = {name for name in names if _PERSON_NAME.fullmatch(name)}
+        if not names:
             return
-        for index in range(len(self.paragraphs) - 1, max(0, len(self.paragraphs) - _TAGLINE_TAIL) - 1, -1):
+        last = len(self.paragraphs) - 1
+        for index in range(last, max(_TAGLINE_MIN_BEFORE, last - _TAGLINE_TAIL + 1) - 1, -1):
             text = self.paragraphs[index]
             folded = _fold(text)
             if len(text) <= _TAGLINE_MAX_CHARS and any(folded.startswith(name + " ") for name in names):

@@ -441,3 +441,52 @@ def test_a_stale_article_body_with_other_paragraphs_does_not_replace_the_page_te
     html = _page_with_article_body(_FULL_TEXT[:5], stale)
     doc = clean_html(raw_document(html))
     assert doc.paragraphs == tuple(_FULL_TEXT[:5])
+
+
+def test_unmarked_byline_and_dateline_at_the_top_are_dropped_and_give_the_author():
+    html = (
+        "<html><body><article><h1>Council delays the bridge vote</h1>"
+        "<p>By Dana Whitfield</p><p>Staff writer</p>"
+        "<p>Posted Feb. 7, 2024, 5:12 p.m. | Updated Feb. 8, 2024, 9:03 a.m.</p>"
+        "<p>The council postponed its vote on the bridge repairs on Tuesday after two members asked for a "
+        "fuller account of the costs.</p><p>The vote is now expected in March, the clerk said.</p>"
+        "<p>Dana Whitfield covers local government for the Observer. Reach her at dana@observer.example.</p>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs[0].startswith("The council postponed its vote")
+    assert doc.paragraphs[-1] == "The vote is now expected in March, the clerk said."
+    reasons = {segment.text: segment.reason for segment in doc.removed}
+    assert reasons["By Dana Whitfield"] == reasons["Staff writer"] == "byline"
+    assert reasons["Posted Feb. 7, 2024, 5:12 p.m. | Updated Feb. 8, 2024, 9:03 a.m."] == "byline"
+    assert reasons[doc.removed[-1].text] == "author-bio"
+    assert ("Dana Whitfield", "byline") in values(doc, "author")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Von Lena Hoffmann · 23. Juli 2024 · Lesezeit 4 Minuten",
+        "Par Julien Perrin - Publié le 16/06/2024 à 19h05",
+    ],
+)
+def test_bylines_in_other_languages_are_dropped(line: str):
+    html = (
+        f"<html><body><article><p>{line}</p><p>Der Stadtrat hat am Dienstag die Abstimmung über die Brücke "
+        "vertagt, weil zwei Mitglieder eine genauere Aufstellung der Kosten verlangten.</p>"
+        "<p>Die Abstimmung ist nun für März geplant.</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs[0].startswith("Der Stadtrat")
+    assert [segment.reason for segment in doc.removed if segment.text == line] == ["byline"]
+
+
+def test_a_closing_sentence_that_only_names_someone_else_stays():
+    html = (
+        "<html><body><article><p>By Dana Whitfield</p>"
+        "<p>The council postponed its vote on the bridge repairs on Tuesday after two members "
+        "asked for a fuller account of the costs.</p><p>The clerk said more.</p>"
+        "<p>Mark Rutte said the alliance would meet again in spring.</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs[-1] == "Mark Rutte said the alliance would meet again in spring."
