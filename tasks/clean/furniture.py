@@ -12,6 +12,8 @@ from pathlib import Path
 _LABELS_FILE = Path(__file__).with_name("furniture_labels.txt")
 # Bullets and arrows around a label, and the punctuation widgets end theirs with ("Schon gelesen?", "Share:").
 _EDGES = re.compile(r"^[\s•·▶►»›>|\-–—]+|[\s:?!.…»›>|→\-–—]+$")
+# A counter after a label: "Comments (12)", "Kommentare 3".
+_COUNT = re.compile(r"\s*[(\[]?\d{1,6}[)\]]?$")
 # Labels are short: a longer paragraph is never looked up.
 MAX_LABEL_CHARS = 60
 
@@ -30,7 +32,7 @@ def _labels() -> dict[str, str]:
 
 def _normalise(text: str) -> str:
     text = text.replace("’", "'").replace("‘", "'").replace("\u00a0", " ")
-    return " ".join(_EDGES.sub("", text.casefold()).split())
+    return " ".join(_COUNT.sub("", _EDGES.sub("", text.casefold())).split())
 
 
 def label_reason(text: str) -> str | None:

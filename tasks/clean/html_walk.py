@@ -57,6 +57,11 @@ _ROLE_REASONS = {
     "dialog": "promo",
     "alertdialog": "promo",
 }
+# A dialog labelled like this is a consent manager (aria-label "Your privacy", "Datenschutz-Einstellungen").
+_CONSENT_WORDS = re.compile(
+    r"privacy|cookie|consent|gdpr|datenschutz|einwilligung|confidentialit|privacidad|privacidade|prywatno",
+    re.IGNORECASE,
+)
 # Reasons an inline element may carry on its own (it is then treated as a block and dropped whole).
 _INLINE_REASONS = frozenset(
     {
@@ -458,6 +463,8 @@ class PageWalker:
         if role:
             role = role.lower()
             reason = reason or _ROLE_REASONS.get(role)
+            if role in ("dialog", "alertdialog") and _CONSENT_WORDS.search(get("aria-label") or ""):
+                reason = "cookie-banner"  # a consent manager's prose is never the article, however long
             if role == "main" or role == "article":
                 is_strong = True
         itemprop = get("itemprop")
