@@ -85,6 +85,12 @@ _CLOSING_FROM = 0.6
 _CLOSING_TAIL_CHARS = 800
 
 _NEVER_CONTAINER_REASONS = frozenset({"comments", "related-links"})
+# A child holding this share of the chosen block's prose is the article; so is the one child holding the
+# page's only h1 and this share.
+_NARROW_SHARE = 0.85
+_TITLED_SHARE = 0.3
+_NARROW_MAX_BEFORE = 100
+_NARROW_MIN_GAIN = 30  # prose left out by stepping down, or there is no point in it
 # A container whose prose is shorter than this is no article: look for the block with most prose instead.
 _MIN_CONTAINER_GOOD = 200
 # Dates and times as datelines print them: 14.02.2019, 2019-02-14, 19:49, 24. März 2004, March 24, 2004.
@@ -179,7 +185,7 @@ def _clean(doc: RawDocument) -> CleanDocument:
     # Code and markup whose text is never shown; removed in C, after the JSON-LD was read.
     tree.strip_tags(["script", "style", "noscript", "template", "svg"])
     page = walker.walk(root)
-    container = _choose_container(walker.blocks)
+    container = _narrow_container(_choose_container(walker.blocks), [block for block, _ in walker.h1])
     titles = [candidate.value for _, candidate in ranked if candidate.field == "title"]
     authors = [candidate.value for _, candidate in ranked if candidate.field == "author"]
     for _, text in walker.bylines:
@@ -283,6 +289,65 @@ def _choose_container(blocks: list[Block]) -> Block | None:
         # widgets scores below the masthead. Take the tightest block holding most of the page's prose.
         return _richest_block(blocks) or best_clean
     return best_clean
+
+
+def _narrow_container(container: Block | None, title_blocks: list[Block]) -> Block | None:
+    """The chosen block, or the child of it that holds the article when the rest is boxes after it.
+
+    A wrapper outscores the article when small boxes beside it (a subscription pitch, market prices, an
+    editor's letter in the side column) read as a little prose each: step down to a child holding nearly all
+    of the prose, or to the one child that holds the headline and a fair share of it, as long as next to no
+    prose comes before that child (a lead, a standfirst or a recipe's ingredients would be lost)."""
+    while container is not None and container.good > 0:
+        children = [item for item in container.items if item.__class__ is Block and item.good > 0]
+        if not children:
+            return container
+        best = max(children, key=lambda child: child.good)
+        titled = [child for child in children if any(is_inside(block, child) for block in title_blocks)]
+        if best.reason is None and best.good >= _NARROW_SHARE * container.good:
+            child = best
+        elif (
+            len(title_blocks) == 1
+            and len(titled) == 1
+            and titled[0].reason is None
+            and titled[0].good >= max(_MIN_CONTAINER_GOOD, _TITLED_SHARE * container.good)
+            and all(
+                _opens_with_heading(other)
+                for other in children
+                if other is not titled[0] and other.good > 100
+            )
+        ):
+            # The other prose sits in boxes with headings of their own: a column beside the article.
+            child = titled[0]
+        else:
+            return container
+        if (
+            container.good - child.good < _NARROW_MIN_GAIN
+            or _text_before(container, child) > _NARROW_MAX_BEFORE
+        ):
+            return container
+        container = child
+    return container
+
+
+def _opens_with_heading(block: Block) -> bool:
+    item: Block | Run = block
+    while item.__class__ is Block:
+        if not item.items:
+            return False
+        item = item.items[0]
+    return item.is_heading
+
+
+def _text_before(container: Block, child: Block) -> int:
+    """Characters of unlinked text before `child` in `container`, outside flagged boilerplate."""
+    chars = 0
+    for item in container.items:
+        if item is child:
+            break
+        if item.__class__ is Run or item.reason is None:
+            chars += item.chars - item.link_chars
+    return chars
 
 
 def _richest_block(blocks: list[Block]) -> Block | None:
