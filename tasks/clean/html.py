@@ -90,6 +90,7 @@ _NEVER_CONTAINER_REASONS = frozenset({"comments", "related-links"})
 _NARROW_SHARE = 0.85
 _TITLED_SHARE = 0.3
 _NARROW_MAX_BEFORE = 100
+_BOX_REASONS_INSIDE = frozenset({"author-bio", "comments"})
 _NARROW_MIN_GAIN = 30  # prose left out by stepping down, or there is no point in it
 # A container whose prose is shorter than this is no article: look for the block with most prose instead.
 _MIN_CONTAINER_GOOD = 200
@@ -330,6 +331,22 @@ def _narrow_container(container: Block | None, title_blocks: list[Block]) -> Blo
     return container
 
 
+def _box_label(block: Block, inside: bool = False) -> str | None:
+    """The furniture reason of a block that opens with a widget heading ("About the author"), else None.
+
+    Inside the article only a heading over an author box or a comment call counts (a short "Anzeige" line
+    at the top of a block of article text is the ad's label, not the block's)."""
+    item: Block | Run = block
+    while item.__class__ is Block:
+        if not item.items:
+            return None
+        item = item.items[0]
+    if inside:
+        reason = label_reason(item.text) if item.is_heading else None
+        return reason if reason in _BOX_REASONS_INSIDE else None
+    return label_reason(item.text) if item.is_heading or item.chars <= 40 else None
+
+
 def _opens_with_heading(block: Block) -> bool:
     item: Block | Run = block
     while item.__class__ is Block:
@@ -401,6 +418,8 @@ class _Renderer:
         # Past the container, boxes (weather, latest news, the editor's letter) sit beside the article:
         # a sibling there must read as more prose than a lead beside the headline needs to.
         self.after_container = False
+        # (paragraphs kept before it, reason) of the last author box or comment call met inside the article.
+        self.closing_box: tuple[int, str] | None = None
 
     def render_page(self, page: Block) -> None:
         container = self.container
@@ -439,6 +458,7 @@ class _Renderer:
             self._drop_promo_lines()
             self._drop_bylines()
             self._drop_author_tagline()
+            self._drop_after_closing_box()
             self._drop_repeats_and_labels()
             self._cut_at_paywall()
         self.candidates.extend(candidate for inside, candidate in self.captions if inside)
@@ -464,7 +484,10 @@ class _Renderer:
             else:
                 self._drop_run(item, "low-score")
             return
-        if may_merge and not depth and not item.reason and _is_prose_block(item, _MERGE_MIN_CHARS):
+        label = _box_label(item) if not item.reason else None
+        if label is not None:
+            self._drop(item, label)  # a box under a widget heading: "About the author", "Have your say"
+        elif may_merge and not depth and not item.reason and _is_prose_block(item, _MERGE_MIN_CHARS):
             self._render(item)
         elif not depth or item.reason:
             self._drop_outside(item)
@@ -492,6 +515,8 @@ class _Renderer:
                 self._keep_run(item)
                 continue
             reason = item.reason or _link_list_reason(item)
+            if not reason and (reason := _box_label(item, inside=True)):
+                self.closing_box = (len(self.paragraphs), reason)
             if reason:
                 if reason in _LABELLED_REASONS:
                     self._drop_trailing_labels(reason)
@@ -633,6 +658,22 @@ class _Renderer:
             self.candidates.extend(Candidate("author", name, "byline") for name in found[1])
             self._record(self.labels[index][0], text, "byline")
         for index in reversed(dropped):
+            del self.paragraphs[index]
+            del self.labels[index]
+
+    def _drop_after_closing_box(self) -> None:
+        """After an author box or a comment call in the last part of the article, a short tail is the
+        same widget's (the organisation's blurb under a press contact, the comment form's text)."""
+        if self.closing_box is None:
+            return
+        kept_before, reason = self.closing_box
+        count = len(self.paragraphs)
+        if kept_before >= count or kept_before < _CLOSING_FROM * count:
+            return
+        if sum(map(len, self.paragraphs[kept_before:])) > _CLOSING_TAIL_CHARS:
+            return
+        for index in range(count - 1, kept_before - 1, -1):
+            self._record(self.labels[index][0], self.paragraphs[index], reason)
             del self.paragraphs[index]
             del self.labels[index]
 

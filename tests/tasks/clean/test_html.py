@@ -490,3 +490,24 @@ def test_a_closing_sentence_that_only_names_someone_else_stays():
     )
     doc = clean_html(raw_document(html))
     assert doc.paragraphs[-1] == "Mark Rutte said the alliance would meet again in spring."
+
+
+def test_a_box_under_a_widget_heading_goes_with_its_heading():
+    html = (
+        "<html><body><div class='post'><h1>Saltbush for sheep</h1><div class='text'>"
+        "<p>Sheep producers are planting thousands of hectares of old man saltbush, a native shrub that stays "
+        "green through dry summers, as the cost of hay climbs.</p>"
+        "<p>Saltbush survives on little rain and grows on salty ground where pasture struggles.</p>"
+        "<p>Establishing a stand costs between 400 and 800 dollars a hectare, officials said.</p></div>"
+        "<div class='about-writer'><h4>About the author</h4><p>Liam Dwyer is the paper's rural reporter. He "
+        "grew up on a mixed farm and has covered agriculture for twelve years.</p></div>"
+        "<div class='poll'><h4>Have your say</h4><p>Would you plant saltbush? Tell us below.</p></div>"
+        "</div></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert (
+        doc.paragraphs[-1]
+        == "Establishing a stand costs between 400 and 800 dollars a hectare, officials said."
+    )
+    reasons = {segment.reason for segment in doc.removed}
+    assert {"author-bio", "comments"} <= reasons
