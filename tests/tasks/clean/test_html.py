@@ -495,7 +495,8 @@ def test_a_closing_sentence_that_only_names_someone_else_stays():
 def test_a_box_under_a_widget_heading_goes_with_its_heading():
     html = (
         "<html><body><div class='post'><h1>Saltbush for sheep</h1><div class='text'>"
-        "<p>Sheep producers are planting thousands of hectares of old man saltbush, a native shrub that stays "
+        "<p>Sheep producers are planting thousands of hectares of old man saltbush, a native shrub that "
+        "stays "
         "green through dry summers, as the cost of hay climbs.</p>"
         "<p>Saltbush survives on little rain and grows on salty ground where pasture struggles.</p>"
         "<p>Establishing a stand costs between 400 and 800 dollars a hectare, officials said.</p></div>"
