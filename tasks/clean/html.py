@@ -485,7 +485,9 @@ class _Renderer:
                 self._drop_run(item, "low-score")
             return
         label = _box_label(item) if not item.reason else None
-        if label is not None:
+        if self.after_container and item.tag == "article" and _opens_with_heading(item):
+            self._drop_outside(item)  # the next story of an endless-scroll page, under its own headline
+        elif label is not None:
             self._drop(item, label)  # a box under a widget heading: "About the author", "Have your say"
         elif may_merge and not depth and not item.reason and _is_prose_block(item, _MERGE_MIN_CHARS):
             self._render(item)
