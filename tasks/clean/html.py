@@ -56,7 +56,16 @@ def _promo_rules() -> list[tuple[str, re.Pattern[str]]]:
 
 
 _PROMO_RULES = _promo_rules()
-_PROMO_ANY = re.compile("|".join(rule.pattern for _, rule in _PROMO_RULES), re.IGNORECASE)
+# Whether any rule matches, in two searches: the regex engine runs an alternation whose branches all start
+# with \b three times faster than one with a '^' (or any other) branch among them.
+_PROMO_ANY = tuple(
+    re.compile("|".join(group), re.IGNORECASE)
+    for group in (
+        [rule.pattern for _, rule in _PROMO_RULES if rule.pattern.startswith("\\b")],
+        [rule.pattern for _, rule in _PROMO_RULES if not rule.pattern.startswith("\\b")],
+    )
+    if group
+)
 # Promo lines are looked for among the first and last paragraphs only, and only when short.
 _PROMO_HEAD = 2
 _PROMO_TAIL = 4
@@ -414,7 +423,7 @@ class _Renderer:
         dropped = []
         for index in edges:
             text = self.paragraphs[index]
-            if len(text) <= _NOTICE_MAX_CHARS and _PROMO_ANY.search(text):
+            if len(text) <= _NOTICE_MAX_CHARS and any(rules.search(text) for rules in _PROMO_ANY):
                 reason = next(reason for reason, rule in _PROMO_RULES if rule.search(text))
                 if reason != "footer" and len(text) > _PROMO_MAX_CHARS:
                     continue

@@ -152,77 +152,82 @@ def classify_hint(hint: str) -> tuple[str | None, bool, bool]:
     return _verdict(_hint_meanings(hint))
 
 
+# Meanings are bit flags (one per name in html_hints.json: boilerplate reasons, 'content', 'credit'): most
+# class strings are new on a site's first page, and or-ing ints costs a fraction of building frozensets.
 @lru_cache(maxsize=1 << 16)
-def _hint_meanings(hint: str) -> frozenset[str]:
-    """What the class values (or the id) in a string say: boilerplate reasons, 'content', 'credit'."""
+def _hint_meanings(hint: str) -> int:
+    """What the class values (or the id) in a string say, as meaning bits."""
     values = hint.split()
     if len(values) == 1:
         return _value_meanings(values[0])
-    found: set[str] = set()
+    found = 0
     for value in values:
-        found.update(_value_meanings(value))
-    return frozenset(found)
+        found |= _value_meanings(value)
+    return found
 
 
 @lru_cache(maxsize=1 << 16)
-def _value_meanings(value: str) -> frozenset[str]:
+def _value_meanings(value: str) -> int:
     """One class value or id. Cached per value: values repeat across pages far more than class strings do."""
     if _HAS_DIGIT.search(value):
         return _value_meanings(_DIGITS.sub("", value))  # 'post-4711', 'col-md-6': numbers say nothing
     lowered = value.lower()
     if lowered.startswith(_IGNORED_PREFIXES):
-        return _NOTHING
-    found = set(_CLASS_MEANING.get(lowered, ()))
-    for word in _WORD.findall(_CAMEL_CASE.sub(r"\1 \2", value).lower()):
-        found.update(_word_meanings(word))
+        return 0
+    found = _CLASS_MEANING.get(lowered, 0)
+    # (a value without capitals has no camel case to split)
+    for word in _WORD.findall(_CAMEL_CASE.sub(" ", value).lower() if value != lowered else lowered):
+        found |= _word_meanings(word)
     if not lowered.isalpha():  # run together too: 'about-author' holds 'aboutauthor', 'side_bar' 'sidebar'
-        found.update(_word_meanings(_NOT_LETTER.sub("", lowered)))
-    return frozenset(found)
+        found |= _word_meanings(_NOT_LETTER.sub("", lowered))
+    return found
 
 
 @lru_cache(maxsize=4096)
-def _verdict(meanings: frozenset[str]) -> tuple[str | None, bool, bool]:
+def _verdict(meanings: int) -> tuple[str | None, bool, bool]:
     if not meanings:
         return _NO_HINT
-    is_content = "content" in meanings
-    is_credit = "credit" in meanings
+    is_content = bool(meanings & _MEANING_BITS["content"])
+    is_credit = bool(meanings & _MEANING_BITS["credit"])
     for name in _BOILERPLATE_ORDER:
-        if name in meanings and not (name == "header" and is_content):
+        if meanings & _MEANING_BITS[name] and not (name == "header" and is_content):
             # ('article-header' holds the title and standfirst, not the site masthead)
             return name, is_content, is_credit
     return None, is_content, is_credit
 
 
 @lru_cache(maxsize=1 << 16)
-def _word_meanings(word: str) -> frozenset[str]:
+def _word_meanings(word: str) -> int:
     """Meanings of one word: as a whole word, and of the known parts found inside it."""
-    found = set(_WORD_MEANING.get(word, ()))
+    found = _WORD_MEANING.get(word, 0)
     size = _PART_KEY_SIZE
     for start in range(len(word) - size + 1):
         for part in _PARTS_BY_KEY.get(word[start : start + size], ()):
             if word.startswith(part, start):
-                found.update(_PART_MEANING[part])
-    return frozenset(found)
+                found |= _PART_MEANING[part]
+    return found
 
 
-def _hint_tables() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    """Meanings (boilerplate reasons, 'content', 'credit') of whole class values, words and parts of words."""
-    whole: dict[str, set[str]] = {}
-    words: dict[str, set[str]] = {}
-    parts: dict[str, set[str]] = {}
+def _hint_tables() -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
+    """The bit of each meaning, and the meanings of whole class values, of words and of parts of words."""
     groups = {"content": _HINTS["content"], "credit": _HINTS["credit"], **_HINTS["boilerplate"]}
+    bits = {name: 1 << index for index, name in enumerate(groups)}
+    whole: dict[str, int] = {}
+    words: dict[str, int] = {}
+    parts: dict[str, int] = {}
     for name, group in groups.items():
         for value in group.get("classes", []):
-            whole.setdefault(value, set()).add(name)
+            whole[value] = whole.get(value, 0) | bits[name]
         for word in group.get("tokens", []):
-            words.setdefault(word, set()).add(name)
+            words[word] = words.get(word, 0) | bits[name]
         for part in group.get("parts", []):
-            parts.setdefault(part, set()).add(name)
-    return tuple({key: frozenset(names) for key, names in table.items()} for table in (whole, words, parts))
+            parts[part] = parts.get(part, 0) | bits[name]
+    return bits, whole, words, parts
 
 
-_CLASS_MEANING, _WORD_MEANING, _PART_MEANING = _hint_tables()
-_CAMEL_CASE = re.compile(r"([a-z])([A-Z])")
+_MEANING_BITS, _CLASS_MEANING, _WORD_MEANING, _PART_MEANING = _hint_tables()
+# Between a lower-case letter and a capital: 'relatedPosts' reads as 'related Posts'.
+_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _IGNORED_PREFIXES = tuple(_HINTS["ignored"]["prefixes"])
 # Words are runs of letters ('nav' in 'main-nav' and 'nav2', not in 'canvas'); parts count anywhere inside a
 # word ('share' in 'sharebar'), found through an index on their first letters.
@@ -235,7 +240,6 @@ _PARTS_BY_KEY: dict[str, tuple[str, ...]] = {}
 for _part in _PART_MEANING:
     _PARTS_BY_KEY[_part[:_PART_KEY_SIZE]] = (*_PARTS_BY_KEY.get(_part[:_PART_KEY_SIZE], ()), _part)
 _NO_HINT: tuple[str | None, bool, bool] = (None, False, False)
-_NOTHING: frozenset[str] = frozenset()
 # Checked in this order: the more specific furniture first (a 'comment-meta' block is comments, not byline).
 _BOILERPLATE_ORDER = (
     "hidden", "cookie-banner", "comments", "caption", "ad", "newsletter", "login-prompt", "share",
@@ -489,9 +493,9 @@ class PageWalker:
         if "-" in tag:  # custom elements name themselves: <site-navigation>, <ad-slot>
             hint = f"{hint} {tag}" if hint else tag
         if hint or element_id:
-            meanings = _hint_meanings(hint) if hint else _NOTHING
+            meanings = _hint_meanings(hint) if hint else 0
             if element_id:
-                meanings = meanings | _hint_meanings(element_id)
+                meanings |= _hint_meanings(element_id)
             hint_reason, is_content, is_credit = _verdict(meanings)
             if is_content:
                 bonus += 0.2
