@@ -138,7 +138,7 @@ def _document(doc: RawDocument, paragraphs, removed, links, candidates) -> Clean
 
 def _clean(doc: RawDocument) -> CleanDocument:
     text = doc.text or ""
-    if not text.strip():
+    if not text or text.isspace():  # (without copying 100+ KB as strip() would)
         return _document(doc, (), (), (), ())
     raw = doc.raw
     if raw and (doc.charset or "").lower().replace("_", "-") in _UTF8_NAMES and len(raw) >= len(text):
@@ -169,6 +169,7 @@ def _clean(doc: RawDocument) -> CleanDocument:
         body_meta_candidates(attributes, ranked)
     ranked.extend((DOM_RANK, candidate) for candidate in walker.dom_candidates(container))
     ranked.extend((DOM_RANK, candidate) for candidate in renderer.candidates)
+    walker.release()
     paragraphs = renderer.paragraphs
     if sum(map(len, paragraphs)) < _MIN_DOM_TEXT_CHARS and article_body:
         # Script-rendered pages ship the text only in their JSON-LD: better than nothing, never preferred.
