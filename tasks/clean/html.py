@@ -55,17 +55,22 @@ def _promo_rules() -> list[tuple[str, re.Pattern[str]]]:
     return rules
 
 
-_PROMO_RULES = _promo_rules()
-# Whether any rule matches, in two searches: the regex engine runs an alternation whose branches all start
-# with \b three times faster than one with a '^' (or any other) branch among them.
-_PROMO_ANY = tuple(
-    re.compile("|".join(group), re.IGNORECASE)
-    for group in (
-        [rule.pattern for _, rule in _PROMO_RULES if rule.pattern.startswith("\\b")],
-        [rule.pattern for _, rule in _PROMO_RULES if not rule.pattern.startswith("\\b")],
+def _any_of(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    """Searches that together match where any of `patterns` does.
+
+    The regex engine runs an alternation whose branches all start with \\b three times faster than one with
+    a '^' (or any other) branch among them: two alternations, split that way.
+    """
+    groups = (
+        [pattern for pattern in patterns if pattern.startswith("\\b")],
+        [pattern for pattern in patterns if not pattern.startswith("\\b")],
     )
-    if group
-)
+    return tuple(re.compile("|".join(group), re.IGNORECASE) for group in groups if group)
+
+
+_PROMO_RULES = _promo_rules()
+_PROMO_ANY = _any_of([rule.pattern for _, rule in _PROMO_RULES])
+_FOOTER_ANY = _any_of([rule.pattern for reason, rule in _PROMO_RULES if reason == "footer"])
 # Promo lines are looked for among the first and last paragraphs only, and only when short.
 _PROMO_HEAD = 2
 _PROMO_TAIL = 4
@@ -424,7 +429,12 @@ class _Renderer:
         dropped = []
         for index in edges:
             text = self.paragraphs[index]
-            if len(text) <= _NOTICE_MAX_CHARS and any(rules.search(text) for rules in _PROMO_ANY):
+            if len(text) > _NOTICE_MAX_CHARS or (
+                # a longer line goes only as a footer: without a footer rule matching, no need to look further
+                len(text) > _PROMO_MAX_CHARS and not any(rules.search(text) for rules in _FOOTER_ANY)
+            ):
+                continue
+            if any(rules.search(text) for rules in _PROMO_ANY):
                 reason = next(reason for reason, rule in _PROMO_RULES if rule.search(text))
                 if reason != "footer" and len(text) > _PROMO_MAX_CHARS:
                     continue
