@@ -282,7 +282,6 @@ class PageWalker:
         page = Block("body", None, None, 0.0, 0)
         self.block = page
         parts = self.parts  # cleared in place by _close_run, so this alias stays valid
-        evidence = self._evidence
         close_run = self._close_run
         finish = self._finish
         skipped = _SKIPPED_TAGS
@@ -320,8 +319,10 @@ class PageWalker:
                     is_plain = not (rel and "author" in rel) and "hidden" not in attributes
                     if is_plain and self._take_link(node, attributes["href"]):
                         continue
-                if attributes or "-" in tag:
-                    reason, bonus, is_strong, is_credit = evidence(tag, attributes)
+                if len(attributes) == 1 and "class" in attributes:
+                    reason, bonus, is_strong, is_credit = _class_evidence(tag, attributes["class"])
+                elif attributes or "-" in tag:
+                    reason, bonus, is_strong, is_credit = _evidence(tag, attributes)
                 else:
                     reason, bonus, is_strong, is_credit = tag_evidence(tag, _NO_EVIDENCE)
                 if tag == "a" and reason is None:
@@ -429,7 +430,18 @@ class PageWalker:
         if reason == "header":
             return False  # article headers hold the standfirst: walked, and decided in _finish
         # (whitespace-only text nodes add nothing once spaces are collapsed: lexbor skips them)
-        text = " ".join(node.text(deep=True, separator=" ", skip_empty=True).split())
+        raw = node.text(deep=True, separator=" ", skip_empty=True)
+        # A wrapper over _WRAPPER_MIN_CHARS is walked (a byline also loses its reason, being over its limit),
+        # as the checks below decide: when the start of its text is that long, the rest need not be collapsed.
+        if (
+            reason in WRAPPER_REASONS
+            and len(raw) > 2 * _WRAPPER_MIN_CHARS
+            and len(" ".join(raw[: 2 * _WRAPPER_MIN_CHARS].split())) > _WRAPPER_MIN_CHARS
+        ):
+            if reason in _SHORT_ONLY_REASONS:
+                block.reason = None
+            return False
+        text = " ".join(raw.split())
         chars = len(text)
         limit = _SHORT_ONLY_REASONS.get(reason)
         if (limit is not None and chars > limit) or (reason == "byline" and chars > 120 and ". " in text):
@@ -453,57 +465,6 @@ class PageWalker:
                 self.bylines.append((block, name))
             self.bylines.append((block, text))
         return True
-
-    def _evidence(self, tag: str, attributes: dict) -> tuple[str | None, float, bool, bool]:
-        """Boilerplate reason, score bonus, strong-content flag and credit word of an element."""
-        reason = _TAG_REASONS.get(tag)
-        bonus = 0.25 if tag == "article" else 0.0
-        is_strong = tag == "main"
-        is_credit = False
-        get = attributes.get
-        role = get("role")
-        if role:
-            role = role.lower()
-            reason = reason or _ROLE_REASONS.get(role)
-            if role == "main" or role == "article":
-                is_strong = True
-        itemprop = get("itemprop")
-        if itemprop:
-            itemprop = itemprop.lower()
-            if "articlebody" in itemprop or itemprop == "text" or "reviewbody" in itemprop:
-                is_strong = True
-                bonus += 0.5
-            elif "author" in itemprop or itemprop in ("datepublished", "datemodified"):
-                reason = reason or "byline"
-            elif itemprop == "comment":
-                reason = reason or "comments"
-        if is_strong:
-            bonus += 0.25
-        if "hidden" in attributes or (get("aria-hidden") == "true" and tag not in ("span", "i")):
-            return "hidden", bonus, is_strong, False
-        style = get("style")
-        if style and ("none" in style or "hidden" in style) and _HIDDEN_STYLE.search(style):
-            return "hidden", bonus, is_strong, False
-        if tag == "figcaption":
-            reason = "caption"
-        rel = get("rel")
-        if rel and "author" in rel.lower():
-            reason = reason or "byline"
-        if tag in _UNHINTED_TAGS:
-            return reason, bonus, is_strong, False
-        hint = get("class")
-        element_id = get("id")
-        if "-" in tag:  # custom elements name themselves: <site-navigation>, <ad-slot>
-            hint = f"{hint} {tag}" if hint else tag
-        if hint or element_id:
-            meanings = _hint_meanings(hint) if hint else 0
-            if element_id:
-                meanings |= _hint_meanings(element_id)
-            hint_reason, is_content, is_credit = _verdict(meanings)
-            if is_content:
-                bonus += 0.2
-            reason = reason or hint_reason
-        return reason, bonus, is_strong, is_credit
 
     def _close_run(self) -> None:
         """End the current run of text: add it to the enclosing block, scored as prose or furniture."""
@@ -633,6 +594,64 @@ class PageWalker:
                 found.append((0 if is_inside(block, container) else 1, Candidate("author", text, "byline")))
         found.sort(key=lambda item: item[0])
         return [candidate for _, candidate in found[:40]]
+
+
+def _evidence(tag: str, attributes: dict) -> tuple[str | None, float, bool, bool]:
+    """Boilerplate reason, score bonus, strong-content flag and credit word of an element."""
+    reason = _TAG_REASONS.get(tag)
+    bonus = 0.25 if tag == "article" else 0.0
+    is_strong = tag == "main"
+    is_credit = False
+    get = attributes.get
+    role = get("role")
+    if role:
+        role = role.lower()
+        reason = reason or _ROLE_REASONS.get(role)
+        if role == "main" or role == "article":
+            is_strong = True
+    itemprop = get("itemprop")
+    if itemprop:
+        itemprop = itemprop.lower()
+        if "articlebody" in itemprop or itemprop == "text" or "reviewbody" in itemprop:
+            is_strong = True
+            bonus += 0.5
+        elif "author" in itemprop or itemprop in ("datepublished", "datemodified"):
+            reason = reason or "byline"
+        elif itemprop == "comment":
+            reason = reason or "comments"
+    if is_strong:
+        bonus += 0.25
+    if "hidden" in attributes or (get("aria-hidden") == "true" and tag not in ("span", "i")):
+        return "hidden", bonus, is_strong, False
+    style = get("style")
+    if style and ("none" in style or "hidden" in style) and _HIDDEN_STYLE.search(style):
+        return "hidden", bonus, is_strong, False
+    if tag == "figcaption":
+        reason = "caption"
+    rel = get("rel")
+    if rel and "author" in rel.lower():
+        reason = reason or "byline"
+    if tag in _UNHINTED_TAGS:
+        return reason, bonus, is_strong, False
+    hint = get("class")
+    element_id = get("id")
+    if "-" in tag:  # custom elements name themselves: <site-navigation>, <ad-slot>
+        hint = f"{hint} {tag}" if hint else tag
+    if hint or element_id:
+        meanings = _hint_meanings(hint) if hint else 0
+        if element_id:
+            meanings |= _hint_meanings(element_id)
+        hint_reason, is_content, is_credit = _verdict(meanings)
+        if is_content:
+            bonus += 0.2
+        reason = reason or hint_reason
+    return reason, bonus, is_strong, is_credit
+
+
+@lru_cache(maxsize=1 << 16)
+def _class_evidence(tag: str, hint: str) -> tuple[str | None, float, bool, bool]:
+    """`_evidence` of an element whose one attribute is class (most elements with attributes), cached."""
+    return _evidence(tag, {"class": hint})
 
 
 def _reads_like_prose(text: str, chars: int) -> bool:
