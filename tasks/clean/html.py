@@ -60,8 +60,22 @@ def _promo_rules() -> list[tuple[str, re.Pattern[str]]]:
     return rules
 
 
+def _any_of(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    """Searches that together match where any of `patterns` does.
+
+    The regex engine runs an alternation whose branches all start with \\b three times faster than one with
+    a '^' (or any other) branch among them: two alternations, split that way.
+    """
+    groups = (
+        [pattern for pattern in patterns if pattern.startswith("\\b")],
+        [pattern for pattern in patterns if not pattern.startswith("\\b")],
+    )
+    return tuple(re.compile("|".join(group), re.IGNORECASE) for group in groups if group)
+
+
 _PROMO_RULES = _promo_rules()
-_PROMO_ANY = re.compile("|".join(rule.pattern for _, rule in _PROMO_RULES), re.IGNORECASE)
+_PROMO_ANY = _any_of([rule.pattern for _, rule in _PROMO_RULES])
+_FOOTER_ANY = _any_of([rule.pattern for reason, rule in _PROMO_RULES if reason == "footer"])
 # Bylines without markup are looked for among the first and last paragraphs, when short.
 _BYLINE_HEAD = 4
 _BYLINE_TAIL = 2
@@ -162,7 +176,7 @@ def _document(
 
 def _clean(doc: RawDocument) -> CleanDocument:
     text = doc.text or ""
-    if not text.strip():
+    if not text or text.isspace():  # (without copying 100+ KB as strip() would)
         return _document(doc, (), (), (), ())
     raw = doc.raw
     if raw and (doc.charset or "").lower().replace("_", "-") in _UTF8_NAMES and len(raw) >= len(text):
@@ -198,6 +212,7 @@ def _clean(doc: RawDocument) -> CleanDocument:
         body_meta_candidates(attributes, ranked)
     ranked.extend((DOM_RANK, candidate) for candidate in walker.dom_candidates(container))
     ranked.extend((DOM_RANK, candidate) for candidate in renderer.candidates)
+    walker.release()
     paragraphs = renderer.paragraphs
     text_evidence = ""
     if article_body:
@@ -597,7 +612,12 @@ class _Renderer:
         dropped = []
         for index in edges:
             text = self.paragraphs[index]
-            if len(text) <= _NOTICE_MAX_CHARS and _PROMO_ANY.search(text):
+            if len(text) > _NOTICE_MAX_CHARS or (
+                # a longer line goes only as a footer: without a footer rule matching, no need to look further
+                len(text) > _PROMO_MAX_CHARS and not any(rules.search(text) for rules in _FOOTER_ANY)
+            ):
+                continue
+            if any(rules.search(text) for rules in _PROMO_ANY):
                 reason = next(reason for reason, rule in _PROMO_RULES if rule.search(text))
                 if reason != "footer" and len(text) > _PROMO_MAX_CHARS:
                     continue
