@@ -40,3 +40,20 @@ def label_reason(text: str) -> str | None:
     if len(text) > MAX_LABEL_CHARS:
         return None
     return _labels().get(_normalise(text))
+
+
+# Labels that may open the box's own text in one line: "About the author Isla Grant is a writer ...".
+_PREFIX_REASONS = frozenset({"author-bio"})
+_MAX_PREFIXED_CHARS = 600
+
+
+def label_prefix_reason(text: str) -> str | None:
+    """The reason when a short paragraph opens with an author-box label and goes on with the box's text."""
+    if len(text) > _MAX_PREFIXED_CHARS:
+        return None
+    words = _normalise(text[:80]).split()
+    for size in (4, 3, 2):
+        reason = _labels().get(" ".join(words[:size]))
+        if reason in _PREFIX_REASONS and len(words) > size:
+            return reason
+    return None

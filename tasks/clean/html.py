@@ -31,7 +31,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tasks.clean.furniture import label_reason
+from tasks.clean.furniture import label_prefix_reason, label_reason
 from tasks.clean.html_metadata import DOM_RANK, body_meta_candidates, head_candidates, order_candidates
 from tasks.clean.html_walk import (
     BYLINE,
@@ -93,6 +93,8 @@ _PROMO_MAX_CHARS = 250
 _NOTICE_MAX_CHARS = 600
 # A repeated paragraph or caption is dropped from this length on: short labels ("Photo", "Q:") may repeat.
 _MIN_REPEAT_CHARS = 20
+_PULL_QUOTE_MIN_CHARS = 40
+_PULL_QUOTE_MAX_CHARS = 300
 # Widget headings that close the article: in its last part, the short tail after one belongs to the widget.
 _CLOSING_LABELS = frozenset({"related-links", "author-bio", "comments", "share"})
 _CLOSING_FROM = 0.6
@@ -636,7 +638,9 @@ class _Renderer:
         dropped: dict[int, str] = {}
         count = len(self.paragraphs)
         for index, text in enumerate(self.paragraphs):
-            label = label_reason(text)
+            label = label_reason(text) or (
+                label_prefix_reason(text) if index >= _CLOSING_FROM * count else None
+            )
             if label is not None:
                 dropped[index] = label
                 tail = self.paragraphs[index + 1 :]
@@ -656,6 +660,17 @@ class _Renderer:
             elif folded in seen:
                 dropped[index] = "repeat"
             seen.add(folded)
+        kept = [index for index in range(count) if index not in dropped]
+        longer = [(index, _fold(self.paragraphs[index])) for index in kept]
+        for index, folded in longer:
+            if (
+                _PULL_QUOTE_MIN_CHARS <= len(folded) <= _PULL_QUOTE_MAX_CHARS
+                and self.labels[index][1] == _PROSE
+            ):
+                # A pull quote prints part of a paragraph again, between quotation marks or not.
+                core = folded.strip("\"'“”‘’«»„ ")
+                if any(other != index and len(text) > len(core) and core in text for other, text in longer):
+                    dropped[index] = "repeat"
         for index in sorted(dropped, reverse=True):
             self._record(self.labels[index][0], self.paragraphs[index], dropped[index])
             del self.paragraphs[index]

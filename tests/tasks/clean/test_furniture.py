@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tasks.clean.furniture import label_reason
+from tasks.clean.furniture import label_prefix_reason, label_reason
 from tasks.clean.html import clean_html
 from tasks.clean.text import clean_text
 from tasks.records import RawDocument
@@ -78,3 +78,11 @@ def test_plain_text_drops_the_same_labels() -> None:
 
     assert cleaned.paragraphs == tuple(PROSE)
     assert ("related-links", "Schon gelesen?") in {(s.reason, s.text) for s in cleaned.removed}
+
+
+def test_an_author_box_label_opening_its_own_text_is_recognised():
+    assert label_prefix_reason(
+        "About the author Isla Grant is a writer and photographer based in Orkney."
+    ) == ("author-bio")
+    assert label_prefix_reason("About the authority's plans for the harbour, little is known.") is None
+    assert label_prefix_reason("About the author") is None  # a whole-line label is label_reason's

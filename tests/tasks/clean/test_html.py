@@ -512,3 +512,17 @@ def test_a_box_under_a_widget_heading_goes_with_its_heading():
     )
     reasons = {segment.reason for segment in doc.removed}
     assert {"author-bio", "comments"} <= reasons
+
+
+def test_a_pull_quote_printing_part_of_a_paragraph_again_is_dropped():
+    quote = "Nobody on shore knew anything had happened until the relief boat came."
+    html = (
+        "<html><body><article><p>The keepers' log for the night is short. The next morning's entry says "
+        f"only that the lamp was found lit and the keepers gone. {quote} The inquiry found nothing.</p>"
+        f"<blockquote class='pull'>\"{quote}\"</blockquote>"
+        "<p>Three men vanished from the island in December 1900, and it is still a mystery.</p>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert len(doc.paragraphs) == 2
+    assert [segment.reason for segment in doc.removed if quote in segment.text] == ["repeat"]
