@@ -771,9 +771,13 @@ class _Renderer:
                 continue
             if item.tag not in ("td", "th") or any(child.__class__ is Block for child in item.items):
                 return False
+            if len(item.items) > 1:
+                return False  # a cell of several lines (<br>-separated paragraphs) is layout, not data
             cells.append(" ".join(run.text for run in item.items))
             if item.items and position < 0:
                 position = item.items[0].position
+        if len(cells) < 2:
+            return False  # a one-cell row is a layout table holding the page
         text = _INVISIBLE.sub("", " | ".join(cell for cell in cells if cell))
         if text.strip():
             self._append(text, position, _PROSE)

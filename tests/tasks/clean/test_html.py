@@ -526,3 +526,15 @@ def test_a_pull_quote_printing_part_of_a_paragraph_again_is_dropped():
     doc = clean_html(raw_document(html))
     assert len(doc.paragraphs) == 2
     assert [segment.reason for segment in doc.removed if quote in segment.text] == ["repeat"]
+
+
+def test_a_one_cell_layout_table_keeps_its_paragraphs_apart():
+    html = (
+        "<html><body><table><tr><td>Der Heimatverein hat das alte Backhaus am Dorfplatz nach zwei Jahren "
+        "Arbeit wieder in Betrieb genommen.<br><br>Am Sonntag wurden die ersten Brote gebacken, und über "
+        "hundert Gäste kamen zum Fest.<br><br>Das Backhaus ist jeden ersten Samstag im Monat geöffnet."
+        "</td></tr></table></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert len(doc.paragraphs) == 3
+    assert doc.paragraphs[2] == "Das Backhaus ist jeden ersten Samstag im Monat geöffnet."
