@@ -84,6 +84,12 @@ _BYLINE_MAX_CHARS = 200
 _TAGLINE_TAIL = 2
 _TAGLINE_MAX_CHARS = 400
 _TAGLINE_MIN_BEFORE = 2  # paragraphs of article before it
+_NAME_CARD_TAIL = 4  # a name card sits among the last paragraphs
+_NAME_CARD_PREFIX = re.compile(
+    r"^(?P<about>(?:about|über|à propos de|sobre|o|over)\s+)?(?:(?:dr|prof|mag|dipl|ing)\.(?:-\w+\.)?\s+)*",
+    re.IGNORECASE,
+)
+_BIO_OPENERS = ("ist ", "is ", "est ", "es ", "è ", "jest ")
 # A person's name as bylines print it, folded to lower case: two to four words of letters.
 _PERSON_NAME = re.compile(r"[^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){1,3}")
 # Promo lines are looked for among the first and last paragraphs only, and only when short.
@@ -362,6 +368,21 @@ def _box_label(block: Block, inside: bool = False) -> str | None:
         reason = label_reason(item.text) if item.is_heading else None
         return reason if reason in _BOX_REASONS_INSIDE else None
     return label_reason(item.text) if item.is_heading or item.chars <= 40 else None
+
+
+def _name_card(text: str) -> tuple[str | None, bool]:
+    """(folded name, whether "About"/"Über" introduced it) of a line that is only a person's name."""
+    text = text.strip()
+    prefix = _NAME_CARD_PREFIX.match(text)
+    is_labelled = prefix is not None and prefix.group("about") is not None
+    words = text[prefix.end() :].split() if prefix else text.split()
+    if not 1 <= len(words) <= 4 or len(text) > 60:
+        return None, False
+    if len(words) == 1 and not is_labelled:
+        return None, False  # a lone capitalised word is a section label unless "About"/"Über" names it
+    if not all(word[:1].isupper() and word.strip(".-'’").isalpha() for word in words):
+        return None, False
+    return _fold(" ".join(words)), is_labelled
 
 
 def _opens_with_heading(block: Block) -> bool:
@@ -720,9 +741,24 @@ class _Renderer:
         names = {_fold(candidate.value) for candidate in self.candidates if candidate.field == "author"}
         names.update(_fold(name) for name in self.authors)
         names = {name for name in names if _PERSON_NAME.fullmatch(name)}
+        last = len(self.paragraphs) - 1
+        for index in range(max(_TAGLINE_MIN_BEFORE, last - _NAME_CARD_TAIL), last):
+            # A name card: a line that is only a person's name ("Dr. Thomas Schulte", "Über Kathrin"), then
+            # the biography opening with the name or with "is"/"ist".
+            card, is_labelled = _name_card(self.paragraphs[index])
+            following = _fold(self.paragraphs[index + 1])
+            if (
+                card
+                and (is_labelled or following.startswith((card + " ", *_BIO_OPENERS)) or card in names)
+                and sum(map(len, self.paragraphs[index:])) <= _CLOSING_TAIL_CHARS
+            ):
+                for later in range(last, index - 1, -1):
+                    self._record(self.labels[later][0], self.paragraphs[later], "author-bio")
+                    del self.paragraphs[later]
+                    del self.labels[later]
+                return
         if not names:
             return
-        last = len(self.paragraphs) - 1
         for index in range(last, max(_TAGLINE_MIN_BEFORE, last - _TAGLINE_TAIL + 1) - 1, -1):
             text = self.paragraphs[index]
             folded = _fold(text)

@@ -538,3 +538,33 @@ def test_a_one_cell_layout_table_keeps_its_paragraphs_apart():
     doc = clean_html(raw_document(html))
     assert len(doc.paragraphs) == 3
     assert doc.paragraphs[2] == "Das Backhaus ist jeden ersten Samstag im Monat geöffnet."
+
+
+@pytest.mark.parametrize(
+    ("card", "bio"),
+    [
+        ("Über Kathrin", "Hallo, ich bin Foodbloggerin und backe seit meiner Kindheit."),
+        ("Dr. Thomas Schulte", "ist Gründungspartner einer Kanzlei in Berlin."),
+        ("Matthias Weber", "Matthias Weber ist ERP-Experte mit langjähriger Berufserfahrung."),
+    ],
+)
+def test_a_name_card_and_biography_closing_the_page_are_an_author_box(card: str, bio: str):
+    html = (
+        "<html><body><article><p>Der Stadtrat hat am Dienstag die Abstimmung über die Brücke vertagt, weil "
+        "zwei Mitglieder eine genauere Aufstellung der Kosten verlangten.</p><p>Die Abstimmung ist nun für "
+        "März geplant, sagte die Schriftführerin.</p><p>Bis dahin bleibt die Brücke gesperrt.</p>"
+        f"<p>{card}</p><p>{bio}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs[-1] == "Bis dahin bleibt die Brücke gesperrt."
+    assert {segment.text: segment.reason for segment in doc.removed}[card] == "author-bio"
+
+
+def test_a_closing_section_heading_is_no_name_card():
+    html = (
+        "<html><body><article><p>The council postponed its vote on the bridge repairs on Tuesday after two "
+        "members asked for a fuller account of the costs.</p><p>The clerk said more.</p><p>More detail.</p>"
+        "<p>Costs</p><p>The repairs are now put at 4 million pounds.</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs[-2:] == ("Costs", "The repairs are now put at 4 million pounds.")
