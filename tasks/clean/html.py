@@ -709,7 +709,7 @@ class _Renderer:
             text = self.paragraphs[index]
             if len(text) > _BYLINE_MAX_CHARS or self.labels[index][1] == _HEADING:
                 continue
-            found = byline_line(text)
+            found = byline_line(text, names_alone=index < _BYLINE_HEAD and not self._prose_before(index))
             if found is None:
                 continue
             dropped.append(index)
@@ -718,6 +718,12 @@ class _Renderer:
         for index in reversed(dropped):
             del self.paragraphs[index]
             del self.labels[index]
+
+    def _prose_before(self, index: int) -> bool:
+        return any(
+            kind == _PROSE and len(self.paragraphs[before]) > 150
+            for before, (_, kind) in enumerate(self.labels[:index])
+        )
 
     def _drop_after_closing_box(self) -> None:
         """After an author box or a comment call in the last part of the article, a short tail is the

@@ -389,11 +389,12 @@ def _looks_like_credit(credit: str) -> bool:
     return any(token in _CREDIT_WORDS for token in tokens)
 
 
-def byline_line(text: str) -> tuple[str, list[str]] | None:
+def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] | None:
     """("byline" | "dateline", author names) when a short line is one, else None.
 
     The plain-text cleaner's rules, for the HTML cleaner too: "By Jane Doe", "Von Lena Hoffmann · 23. Juli
-    2024", "Posted by Owen Pritchard at 21:40", "Published 3 May 2024, 5:12 p.m.", "Staff writer"."""
+    2024", "Posted by Owen Pritchard at 21:40", "Published 3 May 2024, 5:12 p.m.", "Staff writer"; with
+    `names_alone` (the lines above the text) also "Jane Doe, John Roe"."""
     bare = " ".join(text.split())
     words = bare.split()
     if not words or len(words) > _MAX_BYLINE_WORDS:
@@ -405,6 +406,11 @@ def byline_line(text: str) -> tuple[str, list[str]] | None:
     names = _byline_names(bare, needs_lead=True)
     if names is not None:
         return "byline", names
+    if names_alone and len(words) <= 8:
+        # Above the text a line of two or more full names is the byline even without "By".
+        names = _byline_names(bare, needs_lead=False)
+        if names is not None and len(names) >= 2 and all(len(name.split()) >= 2 for name in names):
+            return "byline", names
     parsed = _parse_dateline(bare)
     if parsed is not None:
         prefix, _ = parsed

@@ -568,3 +568,15 @@ def test_a_closing_section_heading_is_no_name_card():
     )
     doc = clean_html(raw_document(html))
     assert doc.paragraphs[-2:] == ("Costs", "The repairs are now put at 4 million pounds.")
+
+
+def test_a_line_of_names_above_the_text_is_the_byline():
+    html = (
+        "<html><body><article><p>Mateusz Seroka, Piotr Żochowski</p><p>Rosyjskie służby stoją za eksplozjami "
+        "w składach amunicji w Czechach, ustaliła czeska policja po siedmiu latach śledztwa.</p>"
+        "<p>Anna Nowak, Jan Kowalski i inni świadkowie zeznawali w sądzie.</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert doc.paragraphs[0].startswith("Rosyjskie służby")
+    assert doc.paragraphs[-1].startswith("Anna Nowak, Jan Kowalski")  # a sentence, and below the text
+    assert ("Mateusz Seroka", "byline") in values(doc, "author")
