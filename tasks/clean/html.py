@@ -46,7 +46,7 @@ from tasks.clean.html_walk import (
     is_inside,
 )
 from tasks.clean.page_kind import ARTICLE, PageKind, PageSignals, judge_page, paywall_cut
-from tasks.clean.text import byline_line
+from tasks.clean.text import byline_line, furniture_line
 from tasks.records import Candidate, CleanDocument, Link, RawDocument, RemovedSegment
 
 
@@ -494,6 +494,7 @@ class _Renderer:
                     self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
             self._drop_trailing_labels("low-score", at_end=True)
             self._drop_promo_lines()
+            self._drop_furniture_lines()
             self._drop_bylines()
             self._drop_author_tagline()
             self._drop_after_closing_box()
@@ -694,6 +695,21 @@ class _Renderer:
                     dropped[index] = "repeat"
         for index in sorted(dropped, reverse=True):
             self._record(self.labels[index][0], self.paragraphs[index], dropped[index])
+            del self.paragraphs[index]
+            del self.labels[index]
+
+    def _drop_furniture_lines(self) -> None:
+        """Inline promos anywhere in the body ("Also Read | ...", "READ MORE: ...", "Click here to ...",
+        "(This story has not been edited ...)"), read with the plain-text cleaner's line rules."""
+        dropped = []
+        for index, text in enumerate(self.paragraphs):
+            if len(text) > _PROMO_MAX_CHARS or self.labels[index][1] == _HEADING:
+                continue
+            reason = furniture_line(text)
+            if reason is not None:
+                dropped.append(index)
+                self._record(self.labels[index][0], text, reason)
+        for index in reversed(dropped):
             del self.paragraphs[index]
             del self.labels[index]
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from tasks.clean.furniture import label_reason
@@ -89,11 +90,74 @@ def _alternation(phrases: list[str]) -> str:
 _RULES = _read_rules("text_furniture.txt")
 _WORDS = _read_sections("text_words.txt")
 
-# One alternation with a named group per rule: a single regex call per line instead of one per rule.
-_FURNITURE = re.compile(
-    "|".join(f"(?P<r{index}>(?:{pattern}))" for index, (_, pattern) in enumerate(_RULES)), re.IGNORECASE
-)
 _FURNITURE_REASONS = {f"r{index}": reason for index, (reason, _) in enumerate(_RULES)}
+
+
+def _first_letters(items: list) -> frozenset[str] | None:
+    """The lower-cased characters a parsed regex can start with, or None when it may start with anything."""
+    for position, (op, argument) in enumerate(items):
+        name = str(op)
+        if name == "AT":
+            continue  # ^ and \b consume nothing
+        if name == "LITERAL":
+            return frozenset(chr(argument).lower())
+        if name == "IN":
+            letters: set[str] = set()
+            for kind, value in argument:
+                if str(kind) == "LITERAL":
+                    letters.add(chr(value).lower())
+                elif str(kind) == "RANGE" and value[1] - value[0] <= 64:
+                    letters.update(chr(code).lower() for code in range(value[0], value[1] + 1))
+                else:
+                    return None
+            return frozenset(letters)
+        if name == "BRANCH":
+            found: set[str] = set()
+            for branch in argument[1]:
+                letters_of = _first_letters(list(branch))
+                if letters_of is None:
+                    return None
+                found |= letters_of
+            return frozenset(found)
+        if name == "SUBPATTERN":
+            return _first_letters(list(argument[-1]))
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            inner = _first_letters(list(argument[2]))
+            if inner is None or argument[0] >= 1:
+                return inner
+            rest = _first_letters(items[position + 1 :])
+            return None if rest is None else inner | rest
+        return None
+    return None  # the pattern may match the empty string
+
+
+@cache
+def _furniture_for(letter: str) -> re.Pattern[str]:
+    """One alternation (a named group per rule) of the rules that can match a line opening with `letter`:
+    a single regex call per line, trying a handful of rules instead of all of them."""
+    parts = [
+        f"(?P<r{index}>(?:{pattern}))"
+        for index, (_, pattern) in enumerate(_RULES)
+        if _RULE_LETTERS[index] is None or letter in _RULE_LETTERS[index]
+    ]
+    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+
+
+def _rule_letters(pattern: str) -> frozenset[str] | None:
+    try:
+        import re._parser as re_parser  # the stdlib's own regex parser (Python 3.11+)
+
+        return _first_letters(list(re_parser.parse(pattern)))
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return None  # without the parser every rule is tried on every line: slower, same result
+
+
+_RULE_LETTERS = [_rule_letters(pattern) for _, pattern in _RULES]
+
+
+def _furniture_match(bare: str) -> re.Match[str] | None:
+    return _furniture_for(bare[:1].lower()).match(bare)
+
 
 _SEPARATOR = r"\s*(?:[|:：»›]|\s[-–—]|[–—])\s*"
 _RELATED = re.compile(
@@ -389,6 +453,28 @@ def _looks_like_credit(credit: str) -> bool:
     return any(token in _CREDIT_WORDS for token in tokens)
 
 
+def furniture_line(text: str) -> str | None:
+    """The removed-segment reason of a line that is furniture wherever it stands ("Also Read | ...",
+    "Click here to ...", "Follow us on ...", "(This story has not been edited ...)"), else None.
+
+    The plain-text cleaner's line rules (text_furniture.txt, the related-story leads of text_words.txt),
+    for the HTML cleaner's paragraphs too."""
+    bare = _LEADING_BULLET.sub("", " ".join(text.split()))
+    if not bare or len(bare.split()) > _LONGEST_LABEL_WORDS:
+        return None
+    match = _furniture_match(bare)
+    if match is not None:
+        return _FURNITURE_REASONS[match.lastgroup or ""]
+    related = _RELATED.match(bare)
+    if related is None:
+        related = _RELATED_UNSEPARATED.match(bare)
+        if related is not None and not related.group("anchor")[:1].isupper():
+            related = None
+    if related is not None and any(c.isalpha() for c in related.group("anchor")):
+        return "related-links"
+    return None
+
+
 def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] | None:
     """("byline" | "dateline", author names) when a short line is one, else None.
 
@@ -617,7 +703,7 @@ class _Page:
                 line.reason = "empty"
             elif title_key is not None and self._is_title_copy(line, title_key):
                 continue
-            elif match := _FURNITURE.match(line.bare):
+            elif match := _furniture_match(line.bare):
                 line.reason = _FURNITURE_REASONS[match.lastgroup or ""]
             elif (label := label_reason(line.bare)) is not None:
                 # A widget label shared with the HTML cleaner ("Schon gelesen?"), in this cleaner's terms.

@@ -580,3 +580,25 @@ def test_a_line_of_names_above_the_text_is_the_byline():
     assert doc.paragraphs[0].startswith("Rosyjskie służby")
     assert doc.paragraphs[-1].startswith("Anna Nowak, Jan Kowalski")  # a sentence, and below the text
     assert ("Mateusz Seroka", "byline") in values(doc, "author")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Also Read | Bridge repairs to start in May",
+        "READ MORE: Council tax to rise by 5 per cent",
+        "Click here to join our WhatsApp channel for the latest news",
+        "(Except for the headline, this story has not been edited by our staff and is published from a "
+        "syndicated feed.)",
+    ],
+)
+def test_inline_promos_anywhere_in_the_body_are_dropped(line: str):
+    paragraph = "<p>The council met on Tuesday to discuss the bridge and the budget for the coming year.</p>"
+    html = (
+        f"<html><body><article>{paragraph}<p>{line}</p>"
+        "<p>Members agreed to meet again in March, once the engineers have reported on the costs.</p>"
+        "<p>The bridge has been closed to lorries since the autumn floods.</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert line not in doc.text
+    assert len(doc.paragraphs) == 3
