@@ -109,10 +109,11 @@ def load(data_dir: Path, only: str | None) -> list[Page]:
     return pages
 
 
-def raw_document(page: Page) -> RawDocument:
+def raw_document(page: Page, source: str = "extraction-dev") -> RawDocument:
+    """A page as the fetcher hands it to the cleaner (any record with name, url, html, raw, charset)."""
     return RawDocument(
         doc_id=page.name,
-        source="extraction-dev",
+        source=source,
         location=page.name,
         url=page.url or None,
         fetched_at=datetime(2024, 1, 1, tzinfo=UTC),

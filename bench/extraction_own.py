@@ -17,24 +17,21 @@ process on one core, best of --repeat passes (small sets finish in milliseconds)
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extraction_dev import decode  # noqa: E402  (bench/ is not a package)
+from extraction_dev import decode, raw_document  # noqa: E402  (bench/ is not a package)
 
 from tasks.clean.html import clean_html  # noqa: E402
-from tasks.records import RawDocument  # noqa: E402
 
 DEFAULT_DATA = REPO / "tests" / "data" / "extraction-hard"
 _WORD = re.compile(r"\w+")
@@ -114,21 +111,6 @@ def load(data_dir: Path, only: str | None) -> list[Page]:
     return pages
 
 
-def raw_document(page: Page) -> RawDocument:
-    return RawDocument(
-        doc_id=page.name,
-        source="extraction-own",
-        location=page.name,
-        url=page.url or None,
-        fetched_at=datetime(2024, 1, 1, tzinfo=UTC),
-        content_type="text/html",
-        charset=page.charset,
-        raw=page.raw,
-        raw_sha256=hashlib.sha256(page.raw).hexdigest(),
-        text=page.html,
-    )
-
-
 def evaluate(pages: list[Page], extract: Callable[[Page], str], repeat: int) -> tuple[Score, list[str]]:
     score = Score()
     best = float("inf")
@@ -195,7 +177,7 @@ def main(argv: list[str]) -> None:
     if not pages:
         sys.exit(f"no NAME.html + NAME.txt pairs in {args.data_dir}")
     print(f"{len(pages)} pages from {args.data_dir}")
-    documents = {page.name: raw_document(page) for page in pages}
+    documents = {page.name: raw_document(page, "extraction-own") for page in pages}
 
     def wirehouse(page: Page) -> str:
         return clean_html(documents[page.name]).text
