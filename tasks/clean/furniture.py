@@ -36,10 +36,21 @@ def _normalise(text: str) -> str:
 
 
 def label_reason(text: str) -> str | None:
-    """The removed-segment reason when the whole line is a furniture label ("Schon gelesen?"), else None."""
+    """The removed-segment reason when the whole line is a furniture label ("Schon gelesen?"), or two of
+    them run together ("Bild anzeigen Bild schließen": buttons whose texts the page joins), else None."""
     if len(text) > MAX_LABEL_CHARS:
         return None
-    return _labels().get(_normalise(text))
+    labels = _labels()
+    normalised = _normalise(text)
+    reason = labels.get(normalised)
+    if reason is not None or " " not in normalised:
+        return reason
+    words = normalised.split()
+    for cut in range(1, len(words)):
+        first = labels.get(" ".join(words[:cut]))
+        if first is not None and labels.get(" ".join(words[cut:])) is not None:
+            return first
+    return None
 
 
 # Labels that may open the box's own text in one line: "About the author Isla Grant is a writer ...".

@@ -86,3 +86,9 @@ def test_an_author_box_label_opening_its_own_text_is_recognised():
     ) == ("author-bio")
     assert label_prefix_reason("About the authority's plans for the harbour, little is known.") is None
     assert label_prefix_reason("About the author") is None  # a whole-line label is label_reason's
+
+
+def test_two_labels_run_together_are_one_label():
+    assert label_reason("Bild anzeigen Bild schließen") == "promo"
+    assert label_reason("Rezept drucken Bei Pinterest speichern") == "promo"
+    assert label_reason("Bild anzeigen und mehr über die Brücke lesen") is None
