@@ -146,7 +146,8 @@ def test_a_line_every_page_of_a_site_prints_is_learnt_as_its_template(
 ) -> None:
     httpserver.no_handler_status_code = 404
     base = httpserver.url_for("/")
-    pitch = "Get the Ledger morning briefing in your inbox every weekday at seven."
+    # A line no rule knows as furniture: only the cross-page statistics can tell it is the site's.
+    pitch = "The Ledger has been owned by the Harbour Trust and its readers since 1921."
     topics = ["bridge", "budget", "harbour", "school", "tram", "library"]
     for topic in topics:
         html = page(f"The {topic} decision", f"The council decided about the {topic} on Monday.")
