@@ -118,6 +118,10 @@ _PERIOD_MODIFIER_BEFORE = re.compile(
 _AGO_NUMBER_BEFORE = re.compile(
     r"(?<!\w)(?P<n>\d{1,3}|" + "|".join(_NUMBER_WORDS) + r")[^\S\n]+$", re.IGNORECASE
 )
+_PAST = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(w) for w in _WORDS["past_markers"]["words"]) + r"|[a-z]{2,}ed)(?!\w)",
+    re.IGNORECASE,
+)
 _WEEKDAY_MODIFIER_BEFORE = re.compile(
     r"(?<!\w)(?P<mod>last|next|this|on|since|by|until|till|from|before|after)[^\S\n]+$", re.IGNORECASE
 )
@@ -704,6 +708,10 @@ def _weekdays(text: str, reference: date | None) -> list[_Found]:
             day = reference + timedelta(days=forward or 7)
         elif modifier in ("until", "till", "by") or _is_future_context(text, match.start()):
             day = reference + timedelta(days=forward)
+        elif forward and _is_present_tense_sentence(text, match.start(), match.end()):
+            day = reference + timedelta(
+                days=forward
+            )  # schedules are told in the present: "go on sale Friday"
         else:
             # News writes "said on Monday" for the past week; the same weekday as publication is that day.
             day = reference - timedelta(days=back)
@@ -851,6 +859,20 @@ def _is_future_context(text: str, position: int) -> bool:
     if ends:
         window = window[ends[-1] :]
     return _FUTURE.search(window) is not None
+
+
+def _is_present_tense_sentence(text: str, start: int, end: int) -> bool:
+    """True when the sentence around text[start:end] has no past-tense word ("said", "won", "-ed" verbs)."""
+    before = text[max(0, start - 200) : start]
+    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+    if ends:
+        before = before[ends[-1] :]
+    after = text[end : end + 200]
+    stop = _SENTENCE_END.search(after)
+    sentence = before + " " + (after[: stop.start()] if stop else after)
+    if "\n" in sentence:
+        return False  # a headline or a list line: no grammar to go by
+    return _PAST.search(sentence) is None
 
 
 _NUMERIC_NEIGHBOURS = "./-"

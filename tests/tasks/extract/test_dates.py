@@ -286,3 +286,18 @@ def test_unparseable_timestamps_give_none():
     assert parse_timestamp("garbage") is None
     assert parse_timestamp("31 February 2024") is None
     assert parse_timestamp("") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Tickets go on sale Friday.", date(2024, 3, 1)),  # schedules are told in the present tense
+        ("Offices close at noon and reopen on Friday.", date(2024, 3, 1)),
+        ("Police said the man died on Friday.", date(2024, 2, 23)),
+        ("Smith, who won on Friday, defends the title in May.", date(2024, 2, 23)),
+        ("Protesters gathered on Friday.", date(2024, 2, 23)),
+    ],
+)
+def test_a_bare_weekday_follows_the_tense_of_its_sentence(sentence: str, expected: date):
+    published = datetime(2024, 2, 27, 10, tzinfo=UTC)  # a Tuesday
+    assert [mention.start_date for mention in find_dates(sentence, published)] == [expected]
