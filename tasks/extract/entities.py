@@ -939,6 +939,11 @@ def _abbreviations() -> tuple[str, ...]:
     return tuple(sorted(set(_read_lines("entities_abbreviations.txt")), key=len, reverse=True))
 
 
+def person_titles() -> frozenset[str]:
+    """Title words that may precede a person's name ("President", "Professor", "Dr"), never part of it."""
+    return _lexicon().titles
+
+
 def common_capitalised_words() -> frozenset[str]:
     """Capitalised words that never name anyone ("The", "This", "According"), for callers reading names."""
     return _lexicon().stopwords

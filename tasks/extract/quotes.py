@@ -17,6 +17,7 @@ from tasks.extract.entities import (
     Mention,
     common_capitalised_words,
     name_abbreviations,
+    person_titles,
 )
 from tasks.records import Quote
 
@@ -47,6 +48,12 @@ _NAME_RE = re.compile(
     rf"{_CAPITALISED_WORD}(?:[ \t]+(?:(?:de|van|von|der|bin|al)[ \t]+)?{_CAPITALISED_WORD}){{0,4}}"
 )
 _POSSESSIVE_RE = re.compile(r"['’]s?\Z")
+_CONJUNCTION_AFTER_RE = re.compile(r"[ \t,]*(?:and|but)[ \t]+[a-z]")
+# A person named with their organisation, which the recogniser may take for one ORG name.
+_PERSON_OF_ORG_RE = re.compile(
+    rf"(?P<person>(?:{_CAPITALISED_WORD}[ \t]+){{1,3}}{_CAPITALISED_WORD})"
+    rf"[ \t]+of[ \t]+(?:the[ \t]+)?{_CAPITALISED_WORD}"
+)
 # Attribution may sit this far from the quote: longer stretches are narrative, not "X said".
 _WINDOW = 200
 _MAX_SPEAKER_WORDS = 10
@@ -215,6 +222,7 @@ class _Attribution:
         self.person_ends = sorted((m.end, i) for i, m in enumerate(mentions) if m.type == PERSON)
         self.patterns = patterns
         self.common_words = common_capitalised_words()
+        self.titles = person_titles()
 
     def find(self, group: list[_Piece]) -> tuple[str | None, str | None]:
         quote_start = group[0].open_mark
@@ -229,6 +237,8 @@ class _Attribution:
 
     def _after(self, position: int, quote_start: int) -> tuple[str | None, str | None] | None:
         text, patterns = self.masked, self.patterns
+        if _CONJUNCTION_AFTER_RE.match(text, position):
+            return None  # “...” and urged lawmakers to ...: the sentence's subject, before the quote, spoke
         end = text.find("\n", position, position + _WINDOW)
         end = position + _WINDOW if end < 0 else end
         quoted = patterns.after_quoted.match(text, position, end)
@@ -310,14 +320,39 @@ class _Attribution:
         if pronoun:
             return self._previous_person(min(pronoun.start(), quote_start))
         if inside:
-            return (inside[-1] if prefer_last else inside[0]).name
+            name = (inside[-1] if prefer_last else inside[0]).name
+            person = _PERSON_OF_ORG_RE.match(name)  # "Raj Patel of Harbour Securities" read as one ORG
+            return self._bare_name(person.group("person")) if person else name
         for name in _NAME_RE.finditer(self.text, start, end):
             words = name.group().split()
             while words and words[0] in self.common_words:
                 words = words[1:]
             if words:
-                return _POSSESSIVE_RE.sub("", " ".join(words))
+                return self._full_name(_POSSESSIVE_RE.sub("", " ".join(words)), quote_start)
         return None
+
+    def _bare_name(self, name: str) -> str:
+        words = name.split()
+        while len(words) > 2 and (words[0] in self.common_words or words[0].rstrip(".") in self.titles):
+            words = words[1:]  # "Professor Julia Brandt": the title is not the name
+        return " ".join(words)
+
+    def _full_name(self, name: str, before: int) -> str:
+        """A lone surname ("Tanaka") as the article first gave it in full ("chief executive, Mei Tanaka,")."""
+        if " " in name:
+            return name
+        full = None
+        for match in re.finditer(
+            rf"((?:{_CAPITALISED_WORD}[ \t]+){{1,2}}){re.escape(name)}(?!\w)", self.text
+        ):
+            if match.start() >= before:
+                break
+            words = match.group().split()
+            while len(words) > 1 and words[0] in self.common_words:
+                words = words[1:]
+            if len(words) > 1:
+                full = " ".join(words)
+        return full or name
 
     def _previous_person(self, position: int) -> str | None:
         index = bisect_right(self.person_ends, (position, len(self.mentions)))

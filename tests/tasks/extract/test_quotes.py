@@ -238,3 +238,24 @@ def test_abbreviation_periods_do_not_end_the_attribution() -> None:
 def test_speaker_named_before_the_quote_with_that() -> None:
     text = "Volodymyr Zelensky said on Telegram that “Russia is preparing a new offensive in the east”."
     assert [(q.speaker, q.cue) for q in quotes_of(text)] == [("Volodymyr Zelensky", "said")]
+
+
+def test_a_surname_speaker_takes_the_full_name_the_article_gave_earlier() -> None:
+    text = (
+        "The carmaker's chief executive, Mei Tanaka, apologised to customers on Monday.\n\n"
+        "“Safety comes before profit, always, and we will repair every car,” Tanaka said."
+    )
+    assert by_text(quotes_of(text), "Safety comes before").speaker == "Mei Tanaka"
+
+
+def test_a_person_named_with_their_organisation_is_the_speaker() -> None:
+    text = "“This has been coming for months and nobody listened,” said Raj Patel of Harbour Securities."
+    assert by_text(quotes_of(text), "This has been coming").speaker == "Raj Patel"
+
+
+def test_a_quote_followed_by_and_a_verb_belongs_to_the_subject_before_it() -> None:
+    text = (
+        "Her predecessor, Erik Holm, was unconvinced. Holm said the agreement was “a blank cheque written "
+        "in a hurry” and urged lawmakers to reject it."
+    )
+    assert by_text(quotes_of(text), "a blank cheque").speaker == "Erik Holm"
