@@ -626,6 +626,8 @@ class _SpanReader:
             last.evidence.add("person_apposition")
         if lexicon.legal_after_re.match(text, after):
             last.evidence.add("legal_form_after")
+        if _ORG_AFTER_RE.match(text, after) or _ORG_BEFORE_RE.search(before):
+            last.evidence.add("org_context")  # "shares of Glencore", "Petrobras' chief executive"
 
     def _read_definition(
         self, piece: _Piece, spans: list[tuple[int, int]], index: int
@@ -795,13 +797,17 @@ class _Resolver:
         # "Lincoln said" is someone; "officials in Nice said" is still somewhere.
         if place is not None and (not evidence & _SPEAKING_EVIDENCE or evidence & _PLACE_CONTEXT):
             return _place_decision(place)
-        if "before_title" in evidence:
-            return _Decision(ORG, piece.key, None)  # "Acme CEO Jane Porter"
+        if "before_title" in evidence or ("org_context" in evidence and not evidence & _PERSON_EVIDENCE):
+            return _Decision(ORG, piece.key, None)  # "Acme CEO Jane Porter", "shares of Glencore"
         if "near_place" in evidence:
             return _Decision(LOC, piece.key, None)
         for tag in evidence:
             if tag.startswith("place_after:"):
                 return _Decision(LOC, piece.key, None, tag.removeprefix("place_after:"))
+        if len(words) == 1 and _ACRONYM_RE.fullmatch(words[0]) and words[0] not in _common_acronyms():
+            return _Decision(
+                ORG, piece.key, None
+            )  # "TSMC", "ANC": letters no rule explains name an organisation
         return None
 
     def _org_decision(self, piece: _Piece) -> _Decision:
@@ -869,6 +875,18 @@ class _Resolver:
         return entities, mentions
 
 
+# An unexplained run of capitals ("TSMC", "ANC", "IG") is an organisation's acronym; places are known by
+# then (the gazetteer) and common terms are listed in entities_common_acronyms.txt.
+_ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
+# Words around a name that only an organisation takes: "shares of X", "X's chief executive", "X shares".
+_ORG_AFTER_RE = re.compile(
+    r"(?:['’]s?[ \t]+)?(?:shares|stock|chief[ \t]+executive|CEO|chairman|chairwoman|board|subsidiary|"
+    r"spokesperson|spokesman|spokeswoman|headquarters|employees|staff|shareholders|investors)\b"
+)
+_ORG_BEFORE_RE = re.compile(
+    r"(?i:\b(?:shares[ \t]+(?:of|in)|stake[ \t]+in|(?:owned|acquired|bought)[ \t]+by|employees[ \t]+of|"
+    r"chief[ \t]+executive[ \t]+of|CEO[ \t]+of|members[ \t]+of)[ \t]+(?:the[ \t]+)?)$"
+)
 _PERSON_EVIDENCE = frozenset({"title", "given_name", "role_before", "speech", "person_apposition"})
 # Evidence that a single word is someone rather than somewhere: "Lincoln said", "Lincoln, 45, ...".
 _SPEAKING_EVIDENCE = frozenset({"speech", "person_apposition"})
@@ -937,6 +955,11 @@ def name_abbreviations() -> tuple[str, ...]:
 @cache
 def _abbreviations() -> tuple[str, ...]:
     return tuple(sorted(set(_read_lines("entities_abbreviations.txt")), key=len, reverse=True))
+
+
+@cache
+def _common_acronyms() -> frozenset[str]:
+    return frozenset(_read_lines("entities_common_acronyms.txt"))
 
 
 def person_titles() -> frozenset[str]:

@@ -318,3 +318,22 @@ def test_any_text_gives_consistent_offsets(text: str) -> None:
         assert text[mention.start : mention.end] == mention.surface
         assert mention.type in (PERSON, ORG, LOC)
     assert sum(item.mentions for item in entities) == len(mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("TSMC said profits rose sharply in the third quarter.", "TSMC", ORG),
+        ("The ANC lost its majority in the election.", "ANC", ORG),
+        ("Investors sold shares in Stellantis on Monday.", "Stellantis", ORG),
+        ("Schneider Electric will cut 300 jobs, the union said.", "Schneider Electric", ORG),
+    ],
+)
+def test_organisations_known_by_their_form_or_context(text: str, name: str, kind: str) -> None:
+    entities, _ = find_entities(text)
+    assert (name, kind) in {(entity.name, entity.type) for entity in entities}
+
+
+def test_common_capitalised_terms_are_no_organisations() -> None:
+    entities, _ = find_entities("The CEO said GDP rose while the AI boom lifted TV sales.")
+    assert not [entity for entity in entities if entity.type == ORG]
