@@ -123,6 +123,8 @@ def test_two_overlapping_runs_both_finish_without_duplicate_rows(tmp_path: Path,
         env = dict(os.environ, PREFECT_HOME=str(tmp_path / f"prefect-{name}"), PYTHONPATH=str(ROOT))
         env.pop("PREFECT_API_URL", None)
         env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+        # Two temporary Prefect servers start at once on a 2-core machine: give them more than the 20 s.
+        env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
         processes.append(
             subprocess.Popen(
                 [sys.executable, "-m", "flows.cli", "run", str(shared), "--db", str(db), "--batch-size", "2"],
