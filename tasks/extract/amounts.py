@@ -81,8 +81,10 @@ def _first_letter_alternation(words: list[str]) -> str:
     return "[" + "".join(c + c.upper() for c in letters) + "](?i:" + "|".join(map(re.escape, rests)) + ")"
 
 
-_NUMBER_WORD = re.compile(_first_letter_alternation(list(_UNITS) + list(_TENS)) + r"(?![\w'’])")
-_A_SCALE = re.compile(r"[Aa]n?(?=\s+" + _alternation(_SCALES, "i") + r"(?![\w'’]))")
+_NUMBER_WORD = re.compile(
+    r"(?<![\w'’])" + _first_letter_alternation(list(_UNITS) + list(_TENS)) + r"(?![\w'’])"
+)
+_A_SCALE = re.compile(r"(?<![\w'’])[Aa]n?(?=\s+" + _alternation(_SCALES, "i") + r"(?![\w'’]))")
 _NEXT_NUMBER_WORD = re.compile(
     r"(?:\s+and\s+|\s+|-)(?P<word>"
     + _alternation(list(_UNITS) + list(_TENS) + list(_SCALES), "i")

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from tasks.records import Entity
@@ -120,13 +120,12 @@ class _Token:
     start: int
     end: int
     is_connector: bool
+    bare: str = field(init=False)  # looked up a hundred thousand times per 100 articles: computed once
 
-    @property
-    def bare(self) -> str:
+    def __post_init__(self) -> None:
         # "Mr." and "Inc." are looked up without their period; "U.S." keeps its own.
-        if self.text.endswith(".") and self.text.count(".") == 1:
-            return self.text[:-1]
-        return self.text
+        text = self.text
+        self.bare = text[:-1] if text.endswith(".") and text.count(".") == 1 else text
 
 
 @dataclass(slots=True)
@@ -161,6 +160,7 @@ def _normalise(text: str) -> str:
     return _SPACES_RE.sub(" ", text.replace("’", "'")).strip()
 
 
+@lru_cache(maxsize=65_536)
 def _fold(text: str) -> str:
     """ASCII-fold a name so "Zurich" finds "Zürich" and "Sao Paulo" finds "São Paulo"."""
     decomposed = unicodedata.normalize("NFKD", text)
