@@ -740,11 +740,29 @@ class _Resolver:
 
     def _person_names(self, pieces: list[_Piece]) -> _PersonIndex:
         index = _PersonIndex()
+        # Surnames the article uses alone as people ("Plotkin said", "Mr Plotkin"): "Gabe Plotkin" earlier
+        # is that person even with an unknown first name and no cue of its own.
+        people_by_surname = {
+            piece.key
+            for piece in pieces
+            if piece.type is None
+            and len(_words(piece)) == 1
+            and self.evidence_by_key[piece.key] & _SURNAME_EVIDENCE
+        }
         for piece in pieces:
-            if len(_words(piece)) < 2:
+            words = _words(piece)
+            if len(words) < 2:
                 continue
+            evidence = self.evidence_by_key[piece.key]
             if piece.type == PERSON or (
-                piece.type is None and self.evidence_by_key[piece.key] & _PERSON_EVIDENCE
+                piece.type is None
+                and (
+                    evidence & _PERSON_EVIDENCE
+                    or (
+                        _surname(words) in people_by_surname
+                        and not any(w in self.lexicon.org_words for w in words)
+                    )
+                )
             ):
                 index.add(piece)
         return index
@@ -888,6 +906,8 @@ _ORG_BEFORE_RE = re.compile(
     r"chief[ \t]+executive[ \t]+of|CEO[ \t]+of|members[ \t]+of)[ \t]+(?:the[ \t]+)?)$"
 )
 _PERSON_EVIDENCE = frozenset({"title", "given_name", "role_before", "speech", "person_apposition"})
+# Evidence that a surname used alone names a person: "Plotkin said", "Mr Plotkin", "Plotkin, 52,".
+_SURNAME_EVIDENCE = frozenset({"title", "speech", "person_apposition"})
 # Evidence that a single word is someone rather than somewhere: "Lincoln said", "Lincoln, 45, ...".
 _SPEAKING_EVIDENCE = frozenset({"speech", "person_apposition"})
 _PLACE_CONTEXT = frozenset({"in_place", "near_place"})

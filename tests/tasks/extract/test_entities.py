@@ -337,3 +337,12 @@ def test_organisations_known_by_their_form_or_context(text: str, name: str, kind
 def test_common_capitalised_terms_are_no_organisations() -> None:
     entities, _ = find_entities("The CEO said GDP rose while the AI boom lifted TV sales.")
     assert not [entity for entity in entities if entity.type == ORG]
+
+
+def test_a_full_name_with_an_unknown_first_name_is_a_person_when_its_surname_speaks_later() -> None:
+    entities, _ = find_entities(
+        "The fund manager Gabe Plotkin bought a stake in the team. Plotkin said the deal would close in May."
+    )
+    assert [(entity.name, entity.type, entity.mentions) for entity in entities] == [
+        ("Gabe Plotkin", PERSON, 2)
+    ]
