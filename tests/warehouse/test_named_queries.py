@@ -10,7 +10,10 @@ import pytest
 import warehouse
 from tasks.records import Duplicate
 
-EXPECTED_QUERIES = {"quotes", "top-entities", "articles", "rejects", "duplicates", "runs", "removed"}
+EXPECTED_QUERIES = {
+    "quotes", "top-entities", "articles", "rejects", "duplicates", "runs", "removed",
+    "places", "amounts-by-unit", "quoted-about", "entities-by-day",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -54,6 +57,23 @@ def test_every_named_query_runs_read_only(loaded: Path) -> None:
     assert results["duplicates"][1][0][:2] == ("exact", 1.0)
     assert results["runs"][1][0][:3] == ("run-1", None, "completed")
     assert {row[0]: row[1] for row in results["removed"][1]} == {"ticker": 1, "promo": 1}
+    # #5's analyst queries, copies left out as everywhere.
+    assert results["amounts-by-unit"][1][0][:4] == ("EUR", 1, 1, 120e6)
+    assert results["quoted-about"][1][0][:3] == ("Ana Lopez", 1, 1)
+    assert ("Ana Lopez", "PERSON", 1, 1) in [row[1:] for row in results["entities-by-day"][1]]
+    assert results["places"][0] == ["country", "place", "articles", "mentions"]
+
+
+def test_who_is_quoted_about_an_entity_leaves_out_the_entity_itself(loaded: Path) -> None:
+    con = warehouse.connect(loaded, read_only=True)
+    try:
+        _, about_council = warehouse.run_query(con, "quoted-about", {"entity": "council"})
+        _, about_ana = warehouse.run_query(con, "quoted-about", {"entity": "Ana Lopez"})
+        _, about_nobody = warehouse.run_query(con, "quoted-about", {"entity": "Nobody Known"})
+    finally:
+        con.close()
+    assert [row[0] for row in about_council] == ["Ana Lopez"]
+    assert about_ana == [] and about_nobody == []
 
 
 def test_parameters_filter_and_accept_relative_since(loaded: Path) -> None:
