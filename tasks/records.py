@@ -177,6 +177,17 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
+class EntityMention:
+    """One place in the text where an entity is named: text[start:end] == surface."""
+
+    name: str  # the entity's canonical name
+    type: str  # PERSON | ORG | LOC
+    surface: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A direct quotation with its speaker (a canonical entity name where resolvable)."""
 
@@ -231,6 +242,7 @@ class Article:
     word_count: int
     text_sha256: str
     entities: tuple[Entity, ...] = ()
+    mentions: tuple[EntityMention, ...] = ()
     quotes: tuple[Quote, ...] = ()
     dates: tuple[DateMention, ...] = ()
     amounts: tuple[Amount, ...] = ()

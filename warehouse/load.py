@@ -123,6 +123,17 @@ AMOUNT_SCHEMA = pa.schema(
         ("end_offset", _INT),
     ]
 )
+MENTION_SCHEMA = pa.schema(
+    [
+        ("article_id", _TEXT),
+        ("position", _INT),
+        ("name", _TEXT),
+        ("type", _TEXT),
+        ("surface", _TEXT),
+        ("start_offset", _INT),
+        ("end_offset", _INT),
+    ]
+)
 FINGERPRINT_SCHEMA = pa.schema([("article_id", _TEXT), ("band", _INT), ("hash", pa.int64())])
 DUPLICATE_SCHEMA = pa.schema(
     [
@@ -140,6 +151,7 @@ REJECT_SCHEMA = pa.schema(
 # Derived rows of an article: table name -> arrow schema. Replaced together whenever the article changes.
 _ARTICLE_CHILDREN = {
     "entities": ENTITY_SCHEMA,
+    "entity_mentions": MENTION_SCHEMA,
     "quotes": QUOTE_SCHEMA,
     "links": LINK_SCHEMA,
     "dates_mentioned": DATE_SCHEMA,
@@ -415,6 +427,10 @@ def _child_rows(article: Article) -> dict[str, list[tuple[Any, ...]]]:
         "entities": [
             (article_id, e.name, e.type, e.mentions, e.first_offset, e.country_code, list(e.aliases))
             for e in _merged_entities(article.entities)
+        ],
+        "entity_mentions": [
+            (article_id, position, m.name, m.type, m.surface, m.start, m.end)
+            for position, m in enumerate(article.mentions)
         ],
         "quotes": [
             (article_id, position, q.text, q.speaker, q.cue, q.start, q.end)

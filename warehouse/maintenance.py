@@ -17,6 +17,7 @@ from warehouse.migrations import migrations, schema_version
 # Tables whose rows belong to one article; an article_id missing from `articles` makes them orphans.
 ARTICLE_CHILD_TABLES = (
     "entities",
+    "entity_mentions",
     "quotes",
     "links",
     "dates_mentioned",
@@ -31,6 +32,7 @@ TABLE_KEYS = {
     "documents": "doc_id",
     "articles": "article_id",
     "entities": "article_id, name, type",
+    "entity_mentions": "article_id, position",
     "quotes": "article_id, position",
     "links": "article_id, position",
     "dates_mentioned": "article_id, position",

@@ -15,7 +15,7 @@ from tasks.extract.entities import find_entities
 from tasks.extract.language import detect_language
 from tasks.extract.metadata import resolve_metadata
 from tasks.extract.quotes import find_quotes
-from tasks.records import Article, CleanDocument, Reject
+from tasks.records import Article, CleanDocument, EntityMention, Reject
 from tasks.settings import Settings
 
 _WORD = re.compile(r"\w+")
@@ -67,6 +67,10 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
         word_count=len(_WORD.findall(text)),
         text_sha256=text_sha256,
         entities=tuple(entities),
+        mentions=tuple(
+            EntityMention(mention.name, mention.type, mention.surface, mention.start, mention.end)
+            for mention in mentions
+        ),
         quotes=tuple(find_quotes(readable, mentions)),
         dates=tuple(find_dates(readable, meta.published_at)),
         amounts=tuple(find_amounts(readable)),

@@ -152,6 +152,20 @@ def test_entities_have_canonical_names_and_mention_counts(landed: dict[str, Any]
     assert {"North Korea", "Russia", "Ukraine", "Kursk"} <= places
 
 
+def test_every_entity_mention_points_at_its_words_in_the_text(landed: dict[str, Any]) -> None:
+    mentions = rows(
+        landed["db"],
+        "select m.name, m.surface, substr(a.text, m.start_offset + 1, m.end_offset - m.start_offset) "
+        "from entity_mentions m join articles a using (article_id) order by m.position",
+    )
+    assert mentions and all(surface == written for _, surface, written in mentions)
+    by_name = {name for name, _, _ in mentions}
+    assert "Mark Rutte" in by_name
+    assert {surface for name, surface, _ in mentions if name == "Mark Rutte"} >= {"Rutte"}
+    entities = {name for (name,) in rows(landed["db"], "select name from entities")}
+    assert by_name <= entities
+
+
 def test_both_quotes_have_their_speakers(landed: dict[str, Any]) -> None:
     quotes = rows(landed["db"], "select speaker, text from quotes order by start_offset")
     speakers = {speaker for speaker, text in quotes if text.startswith("Today, I can confirm that North")}

@@ -23,6 +23,7 @@ from tasks.records import (
     CleanDocument,
     DateMention,
     Entity,
+    EntityMention,
     Link,
     Quote,
     RawDocument,
@@ -110,6 +111,7 @@ def make_article() -> Callable[..., Article]:
                 Entity("Ana Lopez", "PERSON", 1, 120),
                 Entity("city council", "ORG", 1, 4),
             ),
+            "mentions": (EntityMention("Ana Lopez", "PERSON", "Ana Lopez", 120, 129),),
             "quotes": (
                 Quote("This bridge will connect two halves of the city", "Ana Lopez", "said", 83, 131),
             ),

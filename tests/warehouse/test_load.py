@@ -16,8 +16,8 @@ import warehouse
 from tasks.records import Duplicate, Entity, RemovedSegment
 
 TABLES = (
-    "documents", "removed_segments", "articles", "entities", "quotes", "links", "dates_mentioned",
-    "amounts", "fingerprints", "duplicates", "rejects",
+    "documents", "removed_segments", "articles", "entities", "entity_mentions", "quotes", "links",
+    "dates_mentioned", "amounts", "fingerprints", "duplicates", "rejects",
 )  # fmt: skip
 
 
@@ -48,8 +48,9 @@ def test_loading_the_same_batch_twice_changes_no_table(warehouse_path: Path, bat
         after_second = table_counts(con)
     assert after_first == after_second
     assert after_first == {
-        "documents": 2, "removed_segments": 2, "articles": 2, "entities": 4, "quotes": 2, "links": 2,
-        "dates_mentioned": 2, "amounts": 2, "fingerprints": 4, "duplicates": 1, "rejects": 1,
+        "documents": 2, "removed_segments": 2, "articles": 2, "entities": 4, "entity_mentions": 2,
+        "quotes": 2, "links": 2, "dates_mentioned": 2, "amounts": 2, "fingerprints": 4, "duplicates": 1,
+        "rejects": 1,
     }  # fmt: skip
     assert first == after_first
     assert set(second) == set(TABLES)
