@@ -249,6 +249,7 @@ class Article:
     links: tuple[Link, ...] = ()
     evidence: dict[str, str] = field(default_factory=dict)  # field -> where its value came from
     kind: str = "article"  # article | paywalled | media (tasks/clean/page_kind.py)
+    tone: float | None = None  # -1 .. +1 (tasks/extract/tone.py)
 
 
 @dataclass(frozen=True, slots=True)

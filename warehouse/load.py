@@ -74,6 +74,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("record_sha256", _TEXT),
         ("run_id", _TEXT),
         ("kind", _TEXT),
+        ("tone", pa.float64()),
     ]
 )
 ENTITY_SCHEMA = pa.schema(
@@ -492,6 +493,7 @@ def _load_articles(
             hashes[a.article_id],
             run_id,
             a.kind,
+            a.tone,
         )
         for a in changed
     ]

@@ -15,6 +15,7 @@ from tasks.extract.entities import find_entities
 from tasks.extract.language import detect_language
 from tasks.extract.metadata import resolve_metadata
 from tasks.extract.quotes import find_quotes
+from tasks.extract.tone import TONE_METHOD, article_tone
 from tasks.records import Article, CleanDocument, EntityMention, Reject
 from tasks.settings import Settings
 
@@ -39,6 +40,9 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
     evidence = dict(meta.evidence)
     if not meta.language and language:
         evidence["language"] = "detected (py3langid)"
+    tone = article_tone(readable, language)
+    if tone is not None:
+        evidence["tone"] = TONE_METHOD
     if doc.kind_reason:
         evidence["kind"] = doc.kind_reason
     if doc.text_evidence:
@@ -77,6 +81,7 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
         links=doc.links,
         evidence=evidence,
         kind=doc.kind,
+        tone=tone,
     )
 
 

@@ -113,3 +113,26 @@ def test_query_parameters_lists_what_a_query_accepts() -> None:
     assert warehouse.query_parameters("quotes") == ["speaker", "since", "limit"]
     with pytest.raises(KeyError, match="No query named"):
         warehouse.query_parameters("../schema/001_initial")
+
+
+def test_article_keywords_weigh_rare_terms_first(warehouse_path: Path, make_article) -> None:
+    with warehouse.writer(warehouse_path) as con:
+        con.execute(
+            "INSERT INTO story_term_counts VALUES ('e:ana lopez', 1), ('w:bridge', 3), ('w:council', 9)"
+        )
+        con.executemany(
+            "INSERT INTO story_terms VALUES (?, ?, TIMESTAMPTZ '2025-01-07 08:00:00+00')",
+            [("art-1", "w:council"), ("art-1", "e:ana lopez"), ("art-1", "w:bridge")],
+        )
+        con.executemany(
+            "INSERT INTO story_clusters VALUES (?, ?, 1.0, TIMESTAMPTZ '2025-01-07 08:00+00', now(), NULL)",
+            [(f"art-{number}", f"art-{number}") for number in range(10)],
+        )
+        keywords = con.execute(
+            "SELECT keyword, kind, rank FROM article_keywords WHERE article_id = 'art-1' ORDER BY rank"
+        ).fetchall()
+        weights = [
+            row[0] for row in con.execute("SELECT weight FROM article_keywords ORDER BY rank").fetchall()
+        ]
+    assert keywords == [("ana lopez", "entity", 1), ("bridge", "word", 2), ("council", "word", 3)]
+    assert weights == sorted(weights, reverse=True)
