@@ -98,6 +98,8 @@ _MAX_REMOVED = 300
 # Below this much text from the DOM, a JSON-LD articleBody may stand in for it.
 _MIN_DOM_TEXT_CHARS = 200
 _MARKUP_TAG = re.compile(r"<[^>]*>")
+# A lower-case http(s) scheme, a host (up to the first '/', '?' or '#'), then anything but ';'.
+_PLAIN_URL = re.compile(r"https?://[^/?#\[\]]+(?:[/?#][^;]*)?")
 # Siblings of the container are considered up to this many levels up, while the ancestors add no more than
 # this much furniture (or 60% of the container's prose), and looked into this many levels deep.
 _SCOPE_MAX_LEVELS = 5
@@ -592,10 +594,28 @@ class _Renderer:
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             return None
+        if not self.base_url or _is_plain_url(href):
+            return href
         try:
-            return urljoin(self.base_url, href) if self.base_url else href
+            return urljoin(self.base_url, href)
         except ValueError:
             return None
+
+
+def _is_plain_url(href: str) -> bool:
+    """An absolute http(s) URL that urljoin would return as it is, whatever the base: two thirds of links.
+
+    urljoin splits it and puts it back together, which changes nothing when it is printable ASCII with a
+    host (no brackets, so nothing to reject), no ';' after the host (path parameters) and no '?' or '#'
+    with nothing after it (dropped when put back together).
+    """
+    return (
+        href.isascii()
+        and href.isprintable()
+        and _PLAIN_URL.fullmatch(href) is not None
+        and not href.endswith(("?", "#"))
+        and "?#" not in href
+    )
 
 
 def _credit_text(node: LexborNode) -> str | None:
