@@ -532,12 +532,17 @@ class _Renderer:
         self._record(run.position, run.text, reason)
 
     def _drop(self, block: Block, reason: str) -> None:
+        keeps_links = reason == "related-links"
+        if len(self.removed) >= _MAX_REMOVED and not keeps_links and reason != "caption":
+            return  # nothing more is recorded: only links and captions would come of it
         texts: list[str] = []
         size = 0
         position = -1
         links: list[tuple[str, str]] = []
         stack: list[tuple[Block, int]] = [(block, 0)]
         while stack:
+            if size >= _MAX_REMOVED_CHARS and not keeps_links:
+                break  # (its position is known and its text long enough: the rest of it changes nothing)
             current, index = stack.pop()
             if current.node is not None:
                 # Settled without walking: its text and links come from the DOM node.
@@ -546,7 +551,7 @@ class _Renderer:
                 if size < _MAX_REMOVED_CHARS:
                     texts.append(current.leaf_text)
                     size += current.chars + 1
-                if reason == "related-links":
+                if keeps_links:
                     links.extend(_node_links(current.node))
                 continue
             if index >= len(current.items):
@@ -561,7 +566,7 @@ class _Renderer:
             if size < _MAX_REMOVED_CHARS:
                 texts.append(item.text)
                 size += item.chars + 1
-            if reason == "related-links":
+            if keeps_links:
                 links.extend(item.links)
         if position < 0 or not texts:
             return
