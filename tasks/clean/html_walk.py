@@ -193,9 +193,15 @@ def _value_meanings(value: str) -> int:
         return _cache(_VALUE_CACHE, value, 0)
     found = _CLASS_MEANING.get(lowered, 0)
     # (a value without capitals has no camel case to split)
-    for word in _WORD.findall(_CAMEL_CASE.sub(" ", value).lower() if value != lowered else lowered):
-        found |= _word_meanings(word)
-    if not lowered.isalpha():  # run together too: 'about-author' holds 'aboutauthor', 'side_bar' 'sidebar'
+    words = _WORD.findall(_CAMEL_CASE.sub(" ", value).lower() if value != lowered else lowered)
+    if lowered.isalpha():
+        for word in words:
+            found |= _word_meanings(word)
+    else:
+        # Its words run together too: 'about-author' holds 'aboutauthor', 'side_bar' 'sidebar'. The parts
+        # inside each word are found in that string as well: the words themselves only count whole.
+        for word in words:
+            found |= _WORD_MEANING.get(word, 0)
         found |= _word_meanings(_NOT_LETTER.sub("", lowered))
     return _cache(_VALUE_CACHE, value, found)
 
