@@ -452,8 +452,7 @@ class PageWalker:
         """Settle a flagged block from its text alone (one C call) unless it may wrap the article."""
         if reason == "header":
             return False  # article headers hold the standfirst: walked, and decided in _finish
-        # (whitespace-only text nodes add nothing once spaces are collapsed: lexbor skips them)
-        raw = node.text(deep=True, separator=" ", skip_empty=True)
+        raw = node.text(deep=True, separator=" ")
         # A wrapper over _WRAPPER_MIN_CHARS is walked (a byline also loses its reason, being over its limit),
         # as the checks below decide: when the start of its text is that long, the rest need not be collapsed.
         if (
