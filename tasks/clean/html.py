@@ -134,6 +134,8 @@ _BODY_LONGER = 1.5
 _BODY_COVERS = 0.8
 _WORDS = re.compile(r"\w+")
 _MARKUP_TAG = re.compile(r"<[^>]*>")
+# A lower-case http(s) scheme, a host (up to the first '/', '?' or '#'), then anything but ';'.
+_PLAIN_URL = re.compile(r"https?://[^/?#\[\]]+(?:[/?#][^;]*)?")
 # Siblings of the container are considered up to this many levels up, while the ancestors add no more than
 # this much furniture (or 60% of the container's prose), and looked into this many levels deep.
 _SCOPE_MAX_LEVELS = 5
@@ -859,12 +861,17 @@ class _Renderer:
         self._record(run.position, run.text, reason)
 
     def _drop(self, block: Block, reason: str) -> None:
+        keeps_links = reason == "related-links"
+        if len(self.removed) >= _MAX_REMOVED and not keeps_links and reason != "caption":
+            return  # nothing more is recorded: only links and captions would come of it
         texts: list[str] = []
         size = 0
         position = -1
         links: list[tuple[str, str]] = []
         stack: list[tuple[Block, int]] = [(block, 0)]
         while stack:
+            if size >= _MAX_REMOVED_CHARS and not keeps_links:
+                break  # (its position is known and its text long enough: the rest of it changes nothing)
             current, index = stack.pop()
             if current.node is not None:
                 # Settled without walking: its text and links come from the DOM node.
@@ -873,7 +880,7 @@ class _Renderer:
                 if size < _MAX_REMOVED_CHARS:
                     texts.append(current.leaf_text)
                     size += current.chars + 1
-                if reason == "related-links":
+                if keeps_links:
                     links.extend(_node_links(current.node))
                 continue
             if index >= len(current.items):
@@ -888,7 +895,7 @@ class _Renderer:
             if size < _MAX_REMOVED_CHARS:
                 texts.append(item.text)
                 size += item.chars + 1
-            if reason == "related-links":
+            if keeps_links:
                 links.extend(item.links)
         if position < 0 or not texts:
             return
@@ -921,10 +928,28 @@ class _Renderer:
         href = href.strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             return None
+        if not self.base_url or _is_plain_url(href):
+            return href
         try:
-            return urljoin(self.base_url, href) if self.base_url else href
+            return urljoin(self.base_url, href)
         except ValueError:
             return None
+
+
+def _is_plain_url(href: str) -> bool:
+    """An absolute http(s) URL that urljoin would return as it is, whatever the base: two thirds of links.
+
+    urljoin splits it and puts it back together, which changes nothing when it is printable ASCII with a
+    host (no brackets, so nothing to reject), no ';' after the host (path parameters) and no '?' or '#'
+    with nothing after it (dropped when put back together).
+    """
+    return (
+        href.isascii()
+        and href.isprintable()
+        and _PLAIN_URL.fullmatch(href) is not None
+        and not href.endswith(("?", "#"))
+        and "?#" not in href
+    )
 
 
 def _credit_text(node: LexborNode) -> str | None:

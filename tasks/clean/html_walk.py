@@ -159,33 +159,56 @@ def classify_hint(hint: str) -> tuple[str | None, bool, bool]:
 
 # Meanings are bit flags (one per name in html_hints.json: boilerplate reasons, 'content', 'credit'): most
 # class strings are new on a site's first page, and or-ing ints costs a fraction of building frozensets.
-@lru_cache(maxsize=1 << 16)
+# They are cached in plain dicts of str -> int, emptied when full: the garbage collector stops looking into
+# such a dict, while it walks every entry of an lru_cache on each full collection (~40 ms with these three
+# caches full, several times a minute).
+_CACHE_SIZE = 1 << 16
+_HINT_CACHE: dict[str, int] = {}
+_VALUE_CACHE: dict[str, int] = {}
+_WORD_CACHE: dict[str, int] = {}
+
+
+def _cache(cache: dict[str, int], key: str, meanings: int) -> int:
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()  # (a crawl meets new class names for ever: start afresh rather than grow)
+    cache[key] = meanings
+    return meanings
+
+
 def _hint_meanings(hint: str) -> int:
     """What the class values (or the id) in a string say, as meaning bits."""
-    values = hint.split()
-    if len(values) == 1:
-        return _value_meanings(values[0])
-    found = 0
-    for value in values:
-        found |= _value_meanings(value)
+    found = _HINT_CACHE.get(hint)
+    if found is None:
+        found = 0
+        for value in hint.split():
+            found |= _value_meanings(value)
+        _cache(_HINT_CACHE, hint, found)
     return found
 
 
-@lru_cache(maxsize=1 << 16)
 def _value_meanings(value: str) -> int:
     """One class value or id. Cached per value: values repeat across pages far more than class strings do."""
-    if _HAS_DIGIT.search(value):
-        return _value_meanings(_DIGITS.sub("", value))  # 'post-4711', 'col-md-6': numbers say nothing
+    found = _VALUE_CACHE.get(value)
+    if found is not None:
+        return found
+    if _HAS_DIGIT.search(value):  # 'post-4711', 'col-md-6': numbers say nothing
+        return _cache(_VALUE_CACHE, value, _value_meanings(_DIGITS.sub("", value)))
     lowered = value.lower()
     if lowered.startswith(_IGNORED_PREFIXES):
-        return 0
+        return _cache(_VALUE_CACHE, value, 0)
     found = _CLASS_MEANING.get(lowered, 0)
     # (a value without capitals has no camel case to split)
-    for word in _WORD.findall(_CAMEL_CASE.sub(" ", value).lower() if value != lowered else lowered):
-        found |= _word_meanings(word)
-    if not lowered.isalpha():  # run together too: 'about-author' holds 'aboutauthor', 'side_bar' 'sidebar'
+    words = _WORD.findall(_CAMEL_CASE.sub(" ", value).lower() if value != lowered else lowered)
+    if lowered.isalpha():
+        for word in words:
+            found |= _word_meanings(word)
+    else:
+        # Its words run together too: 'about-author' holds 'aboutauthor', 'side_bar' 'sidebar'. The parts
+        # inside each word are found in that string as well: the words themselves only count whole.
+        for word in words:
+            found |= _WORD_MEANING.get(word, 0)
         found |= _word_meanings(_NOT_LETTER.sub("", lowered))
-    return found
+    return _cache(_VALUE_CACHE, value, found)
 
 
 @lru_cache(maxsize=4096)
@@ -201,16 +224,18 @@ def _verdict(meanings: int) -> tuple[str | None, bool, bool]:
     return None, is_content, is_credit
 
 
-@lru_cache(maxsize=1 << 16)
 def _word_meanings(word: str) -> int:
     """Meanings of one word: as a whole word, and of the known parts found inside it."""
+    found = _WORD_CACHE.get(word)
+    if found is not None:
+        return found
     found = _WORD_MEANING.get(word, 0)
     size = _PART_KEY_SIZE
     for start in range(len(word) - size + 1):
         for part in _PARTS_BY_KEY.get(word[start : start + size], ()):
             if word.startswith(part, start):
                 found |= _PART_MEANING[part]
-    return found
+    return _cache(_WORD_CACHE, word, found)
 
 
 def _hint_tables() -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
@@ -324,9 +349,7 @@ class PageWalker:
                     is_plain = not (rel and "author" in rel) and "hidden" not in attributes
                     if is_plain and self._take_link(node, attributes["href"]):
                         continue
-                if len(attributes) == 1 and "class" in attributes:
-                    reason, bonus, is_strong, is_credit = _class_evidence(tag, attributes["class"])
-                elif attributes or "-" in tag:
+                if attributes or "-" in tag:
                     reason, bonus, is_strong, is_credit = _evidence(tag, attributes)
                 else:
                     reason, bonus, is_strong, is_credit = tag_evidence(tag, _NO_EVIDENCE)
@@ -434,8 +457,7 @@ class PageWalker:
         """Settle a flagged block from its text alone (one C call) unless it may wrap the article."""
         if reason == "header":
             return False  # article headers hold the standfirst: walked, and decided in _finish
-        # (whitespace-only text nodes add nothing once spaces are collapsed: lexbor skips them)
-        raw = node.text(deep=True, separator=" ", skip_empty=True)
+        raw = node.text(deep=True, separator=" ")
         # A wrapper over _WRAPPER_MIN_CHARS is walked (a byline also loses its reason, being over its limit),
         # as the checks below decide: when the start of its text is that long, the rest need not be collapsed.
         if (
@@ -653,12 +675,6 @@ def _evidence(tag: str, attributes: dict) -> tuple[str | None, float, bool, bool
             bonus += 0.2
         reason = reason or hint_reason
     return reason, bonus, is_strong, is_credit
-
-
-@lru_cache(maxsize=1 << 16)
-def _class_evidence(tag: str, hint: str) -> tuple[str | None, float, bool, bool]:
-    """`_evidence` of an element whose one attribute is class (most elements with attributes), cached."""
-    return _evidence(tag, {"class": hint})
 
 
 def _reads_like_prose(text: str, chars: int) -> bool:
