@@ -239,6 +239,7 @@ def _clean(doc: RawDocument) -> CleanDocument:
             og_type=markup.og_type,
             teaser_links=page.linked_headings,
             text_start=renderer.labels[0][0] if renderer.labels and paragraphs is renderer.paragraphs else -1,
+            text_end=renderer.labels[-1][0] if renderer.labels and paragraphs is renderer.paragraphs else -1,
         )
     )
     cleaned = _document(doc, paragraphs, renderer.removed, renderer.links, order_candidates(ranked), verdict)
@@ -684,16 +685,17 @@ class _Renderer:
             elif folded in seen:
                 dropped[index] = "repeat"
             seen.add(folded)
-        kept = [index for index in range(count) if index not in dropped]
-        longer = [(index, _fold(self.paragraphs[index])) for index in kept]
-        for index, folded in longer:
+        kept = [(index, _fold(self.paragraphs[index])) for index in range(count) if index not in dropped]
+        # One search over all kept text: a pull quote's words occur there twice, in itself and in the
+        # paragraph it repeats (paragraphs printed twice whole are already gone).
+        everything = "\n".join(folded for _, folded in kept)
+        for index, folded in kept:
             if (
                 _PULL_QUOTE_MIN_CHARS <= len(folded) <= _PULL_QUOTE_MAX_CHARS
                 and self.labels[index][1] == _PROSE
             ):
-                # A pull quote prints part of a paragraph again, between quotation marks or not.
                 core = folded.strip("\"'“”‘’«»„ ")
-                if any(other != index and len(text) > len(core) and core in text for other, text in longer):
+                if core and everything.count(core) >= 2:
                     dropped[index] = "repeat"
         for index in sorted(dropped, reverse=True):
             self._record(self.labels[index][0], self.paragraphs[index], dropped[index])

@@ -56,6 +56,8 @@ _NOT_FREE_MAX_WORDS = 250
 _PAYWALL_TAIL_PARAGRAPHS = 3
 # A paywall box is short; a long paragraph that mentions subscribers is the article talking about them.
 _PAYWALL_MAX_PROMPT_CHARS = 300
+# Segments looked at after the text for a paywall box.
+_PAYWALL_BOX_SEGMENTS = 12
 # What may follow the prompt inside the box (prices, "cancel any time", a log-in line).
 _PAYWALL_BOX_CHARS = 300
 _LISTING_TYPES = frozenset({"collectionpage", "searchresultspage", "itemlist", "sitenavigationelement"})
@@ -89,6 +91,7 @@ class PageSignals:
     og_type: str = ""
     teaser_links: int = 0  # linked headlines (cards and lists pointing at other articles)
     text_start: int = -1  # input position of the first kept paragraph (-1: unknown)
+    text_end: int = -1  # input position of the last kept paragraph (-1: unknown)
 
 
 @cache
@@ -120,7 +123,9 @@ def paywall_cut(kept: Sequence[tuple[int, str]], dropped: Sequence[tuple[int, st
         return None
     tail = kept[-_PAYWALL_TAIL_PARAGRAPHS:]
     first = tail[0][0]
-    candidates = sorted([*tail, *(item for item in dropped if item[0] > first)])
+    last = kept[-1][0]
+    # A prompt dropped after the text's last paragraph cuts nothing: only those between tail paragraphs count.
+    candidates = sorted([*tail, *(item for item in dropped if first < item[0] < last)])
     for position, text in candidates:
         if len(text) > _PAYWALL_MAX_PROMPT_CHARS or not paywall_prompt(text):
             continue
@@ -202,8 +207,15 @@ def _paywalled(signals: PageSignals, words: int) -> PageKind | None:
         phrase = paywall_prompt(paragraph) if len(paragraph) <= _PAYWALL_MAX_PROMPT_CHARS else None
         if phrase:
             return PageKind(PAYWALLED, f"a teaser: the text ends at {phrase!r} after {words} words")
-    for segment in signals.removed:
-        if segment.position >= signals.text_start or signals.text_start < 0:
+    after_text = 0
+    for segment in sorted(signals.removed, key=lambda segment: segment.position):
+        if segment.position < signals.text_start:
+            continue  # a prompt in the masthead says nothing about this page
+        if signals.text_end >= 0 and segment.position > signals.text_end:
+            after_text += 1
+            if after_text > _PAYWALL_BOX_SEGMENTS:
+                break  # the box follows the text closely; farther down are the page's other widgets
+        if len(segment.text) <= _PAYWALL_MAX_PROMPT_CHARS:
             phrase = paywall_prompt(segment.text)
             if phrase:
                 return PageKind(PAYWALLED, f"a teaser: the page asks {phrase!r} after {words} words")

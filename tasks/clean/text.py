@@ -312,9 +312,16 @@ def clean_text(doc: RawDocument) -> CleanDocument:
     state.run()
     paragraphs, removed, links, candidates = state.result()
     # Plain text has no markup: the kind rests on its words (a paywall prompt, a "page not found" title).
-    text_start = next((line.position for line in state.lines if line.reason is None), -1)
+    kept = [line.position for line in state.lines if line.reason is None]
     verdict = judge_page(
-        PageSignals(paragraphs, removed, url=doc.url, title=state.title or "", text_start=text_start)
+        PageSignals(
+            paragraphs,
+            removed,
+            url=doc.url,
+            title=state.title or "",
+            text_start=kept[0] if kept else -1,
+            text_end=kept[-1] if kept else -1,
+        )
     )
     return CleanDocument(
         doc_id=doc.doc_id,
