@@ -34,6 +34,7 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
     # Offsets stay valid on a prefix, so the extractors simply read less of an over-long text.
     readable = text[: settings.max_extract_chars]
     entities, mentions = find_entities(readable)
+    dates = find_dates(readable, meta.published_at)
     language = meta.language or detect_language(readable)
     text_sha256 = text_hash(text)
     key = meta.canonical_url or doc.url or doc.location or doc.doc_id
@@ -76,8 +77,8 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
             for mention in mentions
         ),
         quotes=tuple(find_quotes(readable, mentions)),
-        dates=tuple(find_dates(readable, meta.published_at)),
-        amounts=tuple(find_amounts(readable)),
+        dates=tuple(dates),
+        amounts=tuple(find_amounts(readable, [(mention.start, mention.end) for mention in dates])),
         links=doc.links,
         evidence=evidence,
         kind=doc.kind,

@@ -119,21 +119,22 @@ _PREVIOUS_WORD = re.compile(r"(?P<word>[^\W\d_][\w.'’]*|#)\s*$")
 _MAX_UNIT_WORDS = 4
 
 
-def find_amounts(text: str) -> list[Amount]:
+def find_amounts(text: str, date_spans: list[tuple[int, int]] | None = None) -> list[Amount]:
     """Numbers in `text` with what they count: value as a float and the unit (a noun phrase, ISO currency
     code, "percent"). Years, dates, times, ordinals, ranges, labels ("No. 10", "F-16") and vague counts
-    ("thousands of") are skipped. Offsets index `text`: text[start:end] == amount.text.
+    ("thousands of") are skipped. Offsets index `text`: text[start:end] == amount.text. `date_spans`, when
+    the caller has found the text's dates already, saves finding them again.
     """
     if not text:
         return []
     try:
-        return _find_amounts(text)
+        return _find_amounts(text, date_spans)
     except (ValueError, IndexError, OverflowError):  # arbitrary text must never fail a document
         return []
 
 
-def _find_amounts(text: str) -> list[Amount]:
-    dates = sorted(find_date_spans(text))
+def _find_amounts(text: str, date_spans: list[tuple[int, int]] | None) -> list[Amount]:
+    dates = sorted(find_date_spans(text) if date_spans is None else date_spans)
     date_starts = [start for start, _ in dates]
     amounts: list[Amount] = []
     taken_until = 0
