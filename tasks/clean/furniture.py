@@ -58,10 +58,18 @@ _PREFIX_REASONS = frozenset({"author-bio"})
 _MAX_PREFIXED_CHARS = 600
 
 
+@cache
+def _prefix_first_words() -> frozenset[str]:
+    return frozenset(phrase.split()[0] for phrase, reason in _labels().items() if reason in _PREFIX_REASONS)
+
+
 def label_prefix_reason(text: str) -> str | None:
     """The reason when a short paragraph opens with an author-box label and goes on with the box's text."""
     if len(text) > _MAX_PREFIXED_CHARS:
         return None
+    first = text[:20].split(None, 1)
+    if not first or first[0].casefold() not in _prefix_first_words():
+        return None  # most paragraphs: no author-box label starts with their first word
     words = _normalise(text[:80]).split()
     for size in (4, 3, 2):
         reason = _labels().get(" ".join(words[:size]))

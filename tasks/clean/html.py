@@ -99,6 +99,7 @@ _PROMO_MAX_CHARS = 250
 _NOTICE_MAX_CHARS = 600
 # A repeated paragraph or caption is dropped from this length on: short labels ("Photo", "Q:") may repeat.
 _MIN_REPEAT_CHARS = 20
+_PAYWALL_WINDOW = 4  # the last paragraphs handed to page_kind.paywall_cut (its tail of 3, and one before)
 _PULL_QUOTE_MIN_CHARS = 40
 _PULL_QUOTE_MAX_CHARS = 300
 # Widget headings that close the article: in its last part, the short tail after one belongs to the widget.
@@ -661,6 +662,7 @@ class _Renderer:
         captions = {_fold(c.value) for _, c in self.captions if c.field == "image_caption"}
         seen: set[str] = set()
         dropped: dict[int, str] = {}
+        folds: dict[int, str] = {}
         count = len(self.paragraphs)
         for index, text in enumerate(self.paragraphs):
             label = label_reason(text) or (
@@ -677,7 +679,7 @@ class _Renderer:
                     dropped.update((later, label) for later in range(index + 1, count))
                     break
                 continue
-            folded = _fold(text)
+            folded = folds[index] = _fold(text)
             if len(folded) < _MIN_REPEAT_CHARS:
                 continue
             if folded in captions:
@@ -685,7 +687,11 @@ class _Renderer:
             elif folded in seen:
                 dropped[index] = "repeat"
             seen.add(folded)
-        kept = [(index, _fold(self.paragraphs[index])) for index in range(count) if index not in dropped]
+        kept = [
+            (index, folds.get(index) or _fold(self.paragraphs[index]))
+            for index in range(count)
+            if index not in dropped
+        ]
         # One search over all kept text: a pull quote's words occur there twice, in itself and in the
         # paragraph it repeats (paragraphs printed twice whole are already gone).
         everything = "\n".join(folded for _, folded in kept)
@@ -797,11 +803,23 @@ class _Renderer:
 
     def _cut_at_paywall(self) -> None:
         """A teaser ends at its paywall prompt ("Weiterlesen mit ..."): the prompt and its box go."""
-        kept = [(position, text) for (position, _), text in zip(self.labels, self.paragraphs, strict=True)]
-        cut_from = paywall_cut(kept, [(segment.position, segment.text) for segment in self.removed])
+        # The tail and the paragraph before it are all paywall_cut reads of the text.
+        start = max(0, len(self.paragraphs) - _PAYWALL_WINDOW)
+        kept = [
+            (self.labels[index][0], self.paragraphs[index]) for index in range(start, len(self.paragraphs))
+        ]
+        if not kept:
+            return
+        first, last = kept[0][0], kept[-1][0]
+        dropped = [
+            (segment.position, segment.text) for segment in self.removed if first < segment.position < last
+        ]
+        cut_from = paywall_cut(kept, dropped)
         if cut_from is None:
             return
-        cut = next((index for index, (position, _) in enumerate(kept) if position >= cut_from), len(kept))
+        cut = start + next(
+            (index for index, (position, _) in enumerate(kept) if position >= cut_from), len(kept)
+        )
         for index in range(cut, len(kept)):
             self._record(self.labels[index][0], self.paragraphs[index], "paywall")
         del self.paragraphs[cut:]

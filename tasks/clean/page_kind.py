@@ -32,7 +32,6 @@ MEDIA = "media"
 # Kinds that land in `articles`; anything else is rejected as not_an_article.
 ARTICLE_KINDS = frozenset({ARTICLE, PAYWALLED, MEDIA})
 
-_WORD = re.compile(r"\w+")
 # A teaser stops early: past this many words a page with a paywall prompt still carries a whole article (the
 # prompt is a site-wide box, or the full text is served to readers and crawlers alike).
 _PAYWALL_MAX_WORDS = 450
@@ -146,7 +145,7 @@ def error_phrase(text: str) -> str | None:
 
 def judge_page(signals: PageSignals) -> PageKind:
     """Article, paywalled teaser, listing, error or media page: the first rule that holds, else article."""
-    words = sum(len(_WORD.findall(paragraph)) for paragraph in signals.paragraphs)
+    words = sum(len(paragraph.split()) for paragraph in signals.paragraphs)
     verdict = (
         _error_page(signals, words)
         or _media_page(signals, words)
