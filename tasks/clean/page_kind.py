@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -105,6 +105,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {signal: re.compile("|".join(parts), re.IGNORECASE) for signal, parts in grouped.items()}
 
 
+@lru_cache(maxsize=8192)  # the tail is read by paywall_cut and judge_page; site-wide boxes repeat
 def paywall_prompt(text: str) -> str | None:
     """The paywall phrase in a line ("Subscribe to continue reading"), or None."""
     text = text.replace("’", "'")
