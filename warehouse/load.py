@@ -86,6 +86,8 @@ ENTITY_SCHEMA = pa.schema(
         ("first_offset", _INT),
         ("country_code", _TEXT),
         ("aliases", pa.list_(_TEXT)),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
     ]
 )
 QUOTE_SCHEMA = pa.schema(
@@ -417,6 +419,8 @@ def _merged_entities(entities: Sequence[Entity]) -> list[Entity]:
                 first_offset=min(seen.first_offset, entity.first_offset),
                 country_code=seen.country_code or entity.country_code,
                 aliases=tuple(dict.fromkeys((*seen.aliases, *entity.aliases))),
+                latitude=seen.latitude if seen.latitude is not None else entity.latitude,
+                longitude=seen.longitude if seen.longitude is not None else entity.longitude,
             )
         merged[key] = entity
     return list(merged.values())
@@ -426,7 +430,17 @@ def _child_rows(article: Article) -> dict[str, list[tuple[Any, ...]]]:
     article_id = article.article_id
     return {
         "entities": [
-            (article_id, e.name, e.type, e.mentions, e.first_offset, e.country_code, list(e.aliases))
+            (
+                article_id,
+                e.name,
+                e.type,
+                e.mentions,
+                e.first_offset,
+                e.country_code,
+                list(e.aliases),
+                e.latitude,
+                e.longitude,
+            )
             for e in _merged_entities(article.entities)
         ],
         "entity_mentions": [

@@ -88,6 +88,8 @@ class _Place:
     name: str
     code: str | None
     population: int
+    latitude: float | None = None  # cities of the gazetteer only
+    longitude: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,8 +260,22 @@ def _gazetteer() -> _Gazetteer:
         add(places, state["name"], _Place(state["name"], "US", 0))
     cities: dict[str, _Place] = {}
     for city in geonames.get_cities().values():
-        add(cities, city["name"], _Place(city["name"], city["countrycode"], int(city["population"] or 0)))
+        place = _Place(
+            city["name"],
+            city["countrycode"],
+            int(city["population"] or 0),
+            _coordinate(city.get("latitude")),
+            _coordinate(city.get("longitude")),
+        )
+        add(cities, city["name"], place)
     return _Gazetteer(places=places, cities=cities)
+
+
+def _coordinate(value: object) -> float | None:
+    try:
+        return round(float(value), 5) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _uninvert(name: str) -> str:
@@ -703,6 +719,8 @@ class _Decision:
     identity: str  # same identity (within a type) = same entity
     name: str | None  # canonical name when known now; else the longest form the article uses
     country_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class _Resolver:
@@ -886,6 +904,8 @@ class _Resolver:
                     first_offset=min(piece.start for piece in counted),
                     country_code=decision.country_code if decision.type == LOC else None,
                     aliases=tuple(forms),
+                    latitude=decision.latitude if decision.type == LOC else None,
+                    longitude=decision.longitude if decision.type == LOC else None,
                 )
             )
         mentions.sort(key=lambda mention: mention.start)
@@ -914,7 +934,7 @@ _PLACE_CONTEXT = frozenset({"in_place", "near_place"})
 
 
 def _place_decision(place: _Place) -> _Decision:
-    return _Decision(LOC, place.name, place.name, place.code)
+    return _Decision(LOC, place.name, place.name, place.code, place.latitude, place.longitude)
 
 
 def _words(piece: _Piece) -> list[str]:

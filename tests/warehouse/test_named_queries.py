@@ -61,7 +61,7 @@ def test_every_named_query_runs_read_only(loaded: Path) -> None:
     assert results["amounts-by-unit"][1][0][:4] == ("EUR", 1, 1, 120e6)
     assert results["quoted-about"][1][0][:3] == ("Ana Lopez", 1, 1)
     assert ("Ana Lopez", "PERSON", 1, 1) in [row[1:] for row in results["entities-by-day"][1]]
-    assert results["places"][0] == ["country", "place", "articles", "mentions"]
+    assert results["places"][0] == ["country", "place", "articles", "mentions", "latitude", "longitude"]
 
 
 def test_who_is_quoted_about_an_entity_leaves_out_the_entity_itself(loaded: Path) -> None:

@@ -3,7 +3,9 @@ SELECT
     e.country_code AS country,
     e.name AS place,
     count(DISTINCT e.article_id) AS articles,
-    sum(e.mentions) AS mentions
+    sum(e.mentions) AS mentions,
+    any_value(e.latitude) AS latitude,
+    any_value(e.longitude) AS longitude
 FROM entities AS e
 JOIN stories AS s ON s.article_id = e.article_id
 WHERE e.type = 'LOC'

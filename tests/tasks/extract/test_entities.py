@@ -346,3 +346,12 @@ def test_a_full_name_with_an_unknown_first_name_is_a_person_when_its_surname_spe
     assert [(entity.name, entity.type, entity.mentions) for entity in entities] == [
         ("Gabe Plotkin", PERSON, 2)
     ]
+
+
+def test_cities_carry_coordinates_and_countries_do_not() -> None:
+    entities, _ = find_entities("Officials in Nairobi met delegates from France in Geneva.")
+    by_name = {entity.name: entity for entity in entities}
+    nairobi, geneva, france = by_name["Nairobi"], by_name["Geneva"], by_name["France"]
+    assert (nairobi.country_code, round(nairobi.latitude), round(nairobi.longitude)) == ("KE", -1, 37)
+    assert (geneva.country_code, round(geneva.latitude), round(geneva.longitude)) == ("CH", 46, 6)
+    assert france.latitude is None and france.longitude is None
