@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from tasks.dedupe.stories import StoryResult
 from tasks.records import Article, CleanDocument, Duplicate, Entity, RawDocument, Reject, UrlVisit
+from warehouse.entity_aliases import record_aliases
 from warehouse.templates import record_template_blocks
 from warehouse.web_urls import record_visits
 
@@ -338,6 +339,8 @@ def write_batch(
         counts["web_urls"] = record_visits(con, run_id, visits)
     counts["removed_segments"] = _load_removed_segments(con, cleaned)
     counts.update(_load_articles(con, run_id, articles))
+    if articles and (aliases := record_aliases(con, [article.article_id for article in articles])):
+        counts["entity_aliases"] = aliases
     counts["fingerprints"] = _load_fingerprints(con, fingerprints)
     counts["duplicates"] = _load_duplicates(con, run_id, duplicates)
     if stories is not None and stories.assignments:
