@@ -9,14 +9,15 @@ import dataclasses
 import os
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
@@ -28,13 +29,15 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 from pydantic import Field
 
 import warehouse
-from flows import progress
+from flows import parallel, progress
 from tasks.clean import clean_documents
-from tasks.clean.templates import HostStats, apply_templates
+from tasks.clean.templates import apply_templates
 from tasks.dedupe import DedupeResult, dedupe_articles
 from tasks.extract import extract_articles
 from tasks.ingest.files import discover_files, read_file
@@ -52,6 +55,9 @@ from warehouse.web_urls import StoredWebMemory
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = "seeds/sources.toml"
 DEFAULT_WAREHOUSE = "warehouse/wirehouse.duckdb"
+# Five task runs per batch: 250 documents keep a 10,000-article backfill at 200 task runs, Prefect's
+# bookkeeping well under the cost of cleaning, while a batch still lands every few seconds.
+DEFAULT_BATCH_SIZE = 250
 # A Prefect global concurrency limit of one slot: dedupe+load of a batch is one critical section across runs.
 WRITER_LIMIT = "wirehouse-warehouse-writer"
 KNOWN_SOURCE_SCHEMES = ("http://", "https://", "file://")
@@ -217,24 +223,32 @@ def ingest_batch(
     return result
 
 
+def _cleaner_crashed(document: RawDocument, message: str) -> Reject:
+    return Reject(document.location, "clean", "cleaner_error", message)
+
+
+def _extractor_crashed(document: CleanDocument, message: str) -> Reject:
+    return Reject(document.location or document.source, "extract", "extractor_error", message)
+
+
 @task(name="clean", task_run_name="clean [batch {number}/{total}]", cache_policy=NO_CACHE)
 def clean_batch(
-    documents: list[RawDocument],
-    number: int,
-    total: int,
-    templates: dict[str, HostStats] | None = None,
+    documents: list[RawDocument], number: int, total: int
 ) -> tuple[list[CleanDocument], list[Reject]]:
-    """Strip boilerplate from a batch of documents, then what the sites' learnt templates say is furniture."""
-    cleaned, rejects = clean_documents(documents)
-    return apply_templates(cleaned, templates or {}), rejects
+    """Strip boilerplate from a batch of documents, page by page, on the run's CPU pool.
+
+    The sites' learnt templates are applied afterwards, in batch order (`apply_templates`): they depend on
+    what the batches before this one landed.
+    """
+    return parallel.current().run(clean_documents, documents, _cleaner_crashed)
 
 
 @task(name="extract", task_run_name="extract [batch {number}/{total}]", cache_policy=NO_CACHE)
 def extract_batch(
     cleaned: list[CleanDocument], settings: Settings, number: int, total: int
 ) -> tuple[list[Article], list[Reject]]:
-    """Extract metadata, entities, quotes, dates and amounts from a batch."""
-    return extract_articles(cleaned, settings)
+    """Extract metadata, entities, quotes, dates and amounts from a batch, on the run's CPU pool."""
+    return parallel.current().run(partial(extract_articles, settings=settings), cleaned, _extractor_crashed)
 
 
 @task(name="dedupe", task_run_name="dedupe [batch {number}/{total}]", cache_policy=NO_CACHE)
@@ -275,6 +289,15 @@ def load_batch(
             rejects=batch.rejects,
             visits=batch.visits,
         )
+
+
+@dataclass(slots=True)
+class InFlight:
+    """A batch read and being cleaned while earlier batches are extracted and landed."""
+
+    number: int
+    read: IngestResult
+    cleaning: PrefectFuture
 
 
 @dataclass(slots=True)
@@ -435,8 +458,10 @@ def land_batch(
 ) -> tuple[DedupeResult, dict[str, int]]:
     """Dedupe and load one batch while holding the writer slot, so overlapping runs take turns."""
     slot.hold()
-    dedupe = dedupe_batch(batch.articles, settings, warehouse_path, lock_wait_seconds, number, total)
-    written = load_batch(batch.run_id, warehouse_path, lock_wait_seconds, batch, dedupe, number, total)
+    dedupe = dedupe_batch(quote(batch.articles), settings, warehouse_path, lock_wait_seconds, number, total)
+    written = load_batch(
+        batch.run_id, warehouse_path, lock_wait_seconds, quote(batch), quote(dedupe), number, total
+    )
     return dedupe, written
 
 
@@ -474,7 +499,7 @@ def news_pipeline(
         str,
         Field(title="Warehouse", description="The DuckDB file to land the news in (created when missing)."),
     ] = DEFAULT_WAREHOUSE,
-    batch_size: Annotated[int, Field(ge=1, le=10_000, title="Batch size")] = 50,
+    batch_size: Annotated[int, Field(ge=1, le=10_000, title="Batch size")] = DEFAULT_BATCH_SIZE,
     near_duplicate_threshold: Annotated[float, Field(gt=0, le=1, title="Near-duplicate threshold")] = 0.8,
     same_opening_threshold: Annotated[float, Field(gt=0, le=1, title="Same-opening threshold")] = 0.5,
     story_threshold: Annotated[float, Field(gt=0, le=1, title="Story threshold")] = 0.26,
@@ -493,6 +518,9 @@ def news_pipeline(
     user_agent: Annotated[str | None, Field(title="User-Agent")] = None,
     fetch_timeout_seconds: Annotated[float, Field(gt=0, le=600, title="Fetch timeout (seconds)")] = 20.0,
     max_document_mb: Annotated[float, Field(gt=0, le=1000, title="Largest document (MB)")] = 20.0,
+    workers: Annotated[int | None, Field(ge=1, le=1024, title="Workers")] = None,
+    runner: Annotated[Literal["local", "dask"], Field(title="Runner")] = "local",
+    cluster_address: Annotated[str | None, Field(title="Dask cluster address")] = None,
 ) -> dict[str, Any]:
     """Run the whole pipeline over `sources` and return the run's counts.
 
@@ -525,10 +553,18 @@ def news_pipeline(
         fetch_timeout_seconds: How long a web server may stay silent before the request fails as a timeout.
         max_document_mb: The largest page or file read, in megabytes (after decompression); larger ones are
             rejected as too_large.
+        workers: How many pages are cleaned and extracted at once: worker processes of the local runner
+            (empty: one per core), or batches in flight on a Dask cluster (empty: the cluster's threads).
+        runner: Where clean and extract run: local (a process pool on this machine) or dask (a Dask cluster;
+            dedupe and load stay in the flow's process, in batch order, one writer).
+        cluster_address: The Dask scheduler to use with the dask runner (tcp://host:8786); empty starts a
+            local Dask cluster for the run.
     """
     logger = get_run_logger()
     sources = sources or [resolve_default(DEFAULT_SOURCES)]
     validate_parameters(sources, warehouse_path)
+    if runner == "local" and cluster_address:
+        raise ParameterError("cluster_address is for the dask runner: add runner=dask (--runner dask)")
     run_filter = run_filter_from(since, include, exclude)
     max_bytes = int(max_document_mb * 1_000_000)
     settings = Settings(
@@ -571,6 +607,9 @@ def news_pipeline(
         "user_agent": user_agent,
         "fetch_timeout_seconds": fetch_timeout_seconds,
         "max_document_mb": max_document_mb,
+        "workers": workers,
+        "runner": runner,
+        "cluster_address": cluster_address,
     }
     fetch_settings = FetchSettings(
         allow_private=allow_private,
@@ -609,9 +648,12 @@ def news_pipeline(
 
     tally = RunTally()
     slot = WriterSlot()
+    # Started now, so worker processes (or the Dask cluster) come up while the sources are planned.
+    cpu = parallel.CpuRunner(runner, workers=workers, cluster_address=cluster_address)
     status = "failed"
     locked: warehouse.WarehouseLocked | None = None
     try:
+        cpu.start()
         land_staged_batches(settings, warehouse_path, lock_wait_seconds, slot, tally)
         plan = plan_items(sources, limit, fetcher, memory, refresh=refresh, run_filter=run_filter)
         if memory.unavailable:
@@ -632,32 +674,55 @@ def news_pipeline(
         )
         # What planning found lands with the first batch (feeds' validators together with what they list).
         pending_rejects, pending_visits = plan.rejects, plan.visits
-        for number, items_in_batch in enumerate(batches, start=1):
-            listener.step("ingest", number, total)
-            with tally.timed("ingest"):
-                prefetched = {
-                    item.location: plan.prefetched[item.location]
-                    for item in items_in_batch
-                    if item.location in plan.prefetched
-                }
-                read = ingest_batch(
-                    items_in_batch,
-                    settings,
-                    warehouse_path,
-                    lock_wait_seconds,
-                    refresh,
-                    fetcher,
-                    prefetched,
-                    number,
-                    total,
+        numbered = iter(enumerate(batches, start=1))
+        in_flight: deque[InFlight] = deque()
+
+        def read_ahead() -> None:
+            """Ingest the next batches and hand them to the cleaners, so the pool works while we load."""
+            while len(in_flight) < cpu.batches_in_flight:
+                number, items_in_batch = next(numbered, (0, []))
+                if not number:
+                    return
+                listener.step("ingest", number, total)
+                with tally.timed("ingest"):
+                    prefetched = {
+                        item.location: plan.prefetched[item.location]
+                        for item in items_in_batch
+                        if item.location in plan.prefetched
+                    }
+                    read = ingest_batch(
+                        quote(items_in_batch),
+                        settings,
+                        warehouse_path,
+                        lock_wait_seconds,
+                        refresh,
+                        fetcher,
+                        quote(prefetched),
+                        number,
+                        total,
+                    )
+                cleaning = cpu.runner.submit(
+                    clean_batch, {"documents": quote(read.documents), "number": number, "total": total}
                 )
+                in_flight.append(InFlight(number, read, cleaning))
+
+        read_ahead()
+        while in_flight:
+            flight = in_flight.popleft()
+            number, read = flight.number, flight.read
             listener.step("clean", number, total)
             with tally.timed("clean"):
-                host_templates = templates.for_documents(read.documents)
-                cleaned, clean_rejects = clean_batch(read.documents, number, total, host_templates)
+                cleaned, clean_rejects = flight.cleaning.result()
+                # Templates learnt from every batch landed so far, this one's own pages included.
+                cleaned = apply_templates(cleaned, templates.for_documents(cleaned))
             listener.step("extract", number, total)
+            extracting = cpu.runner.submit(
+                extract_batch,
+                {"cleaned": quote(cleaned), "settings": settings, "number": number, "total": total},
+            )
+            read_ahead()
             with tally.timed("extract"):
-                articles, extract_rejects = extract_batch(cleaned, settings, number, total)
+                articles, extract_rejects = extracting.result()
             step_rejects = read.rejects + clean_rejects + extract_rejects
             batch = StagedBatch(
                 run_id,
@@ -713,6 +778,7 @@ def news_pipeline(
         except warehouse.WarehouseLocked as error:
             logger.error("could not record the end of run %s: %s", run_id, error)
         finally:
+            cpu.close()
             slot.release()
             fetcher.close()
     _publish_artifacts(tally, warehouse_path, lock_wait_seconds)
