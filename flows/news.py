@@ -37,10 +37,10 @@ from pydantic import Field
 import warehouse
 from flows import parallel, progress
 from tasks.clean import clean_documents
-from tasks.clean.templates import apply_templates
-from tasks.dedupe import DedupeResult, dedupe_articles
+from tasks.clean.templates import apply_templates, host_of
+from tasks.dedupe import DedupeResult, TextFingerprint, dedupe_articles, fingerprint_articles
 from tasks.extract import extract_articles
-from tasks.ingest.files import discover_files, read_file
+from tasks.ingest.files import discover_files, read_files, stored_id_of_file
 from tasks.ingest.filters import NO_FILTER, FilterError, SourceFilter, parse_since
 from tasks.ingest.sources import Source, expand_sources
 from tasks.ingest.warc import read_warc
@@ -182,15 +182,37 @@ def ingest_batch(
         else:
             result.unchanged += 1  # HTTP 304 to a conditional GET
     listener = progress.current()
+    files = [item for item in items if item.kind == "file"]
+    unchanged_files: set[str] = set()
+    if files and not refresh:
+        # A file stored with these very bytes is passed over before it is decoded (the costly part).
+        stored_ids = {
+            item.location: doc_id
+            for item in files
+            if (doc_id := stored_id_of_file(item, max_bytes=settings.max_document_bytes))
+        }
+        known = _known_documents(warehouse_path, lock_wait_seconds, list(stored_ids.values()))
+        unchanged_files = {location for location, doc_id in stored_ids.items() if doc_id in known}
+        result.unchanged += len(unchanged_files)
+    # Decoding a file (charset detection, mojibake repair) is CPU work: it runs on the run's pool.
+    read, _ = parallel.current().run(
+        partial(read_files, max_bytes=settings.max_document_bytes),
+        [item for item in files if item.location not in unchanged_files],
+        _unreadable,
+    )
+    file_results = iter(read)
     for item in items:
         if item.kind == "url":
+            continue
+        if item.location in unchanged_files:
+            listener.item_done()
             continue
         if item.kind == "warc":
             records = read_warc(
                 Path(item.location), source=item.source, max_bytes=settings.max_document_bytes
             )
         else:
-            records = iter([read_file(item, max_bytes=settings.max_document_bytes)])
+            records = iter([next(file_results)])
         for record in records:
             if isinstance(record, Reject):
                 result.rejects.append(record)
@@ -203,13 +225,7 @@ def ingest_batch(
                 result.documents.append(record)
         listener.item_done()
     if result.documents and not refresh:
-        try:
-            with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
-                known = warehouse.known_documents(con, [doc.doc_id for doc in result.documents])
-        except warehouse.WarehouseLocked as error:
-            # Loading is idempotent, so carrying known documents along costs time, never a duplicate.
-            get_run_logger().warning("cannot check which documents are new: %s", error)
-            known = set()
+        known = _known_documents(warehouse_path, lock_wait_seconds, [doc.doc_id for doc in result.documents])
         result.unchanged += sum(doc.doc_id in known for doc in result.documents)
         result.documents = [doc for doc in result.documents if doc.doc_id not in known]
     get_run_logger().info(
@@ -221,6 +237,22 @@ def ingest_batch(
         len(result.rejects),
     )
     return result
+
+
+def _known_documents(warehouse_path: str, lock_wait_seconds: float, doc_ids: list[str]) -> set[str]:
+    if not doc_ids:
+        return set()
+    try:
+        with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
+            return warehouse.known_documents(con, doc_ids)
+    except warehouse.WarehouseLocked as error:
+        # Loading is idempotent, so carrying known documents along costs time, never a duplicate.
+        get_run_logger().warning("cannot check which documents are new: %s", error)
+        return set()
+
+
+def _unreadable(item: SourceItem, message: str) -> Reject:
+    return Reject(item.location, "ingest", "unreadable", message)
 
 
 def _cleaner_crashed(document: RawDocument, message: str) -> Reject:
@@ -246,9 +278,20 @@ def clean_batch(
 @task(name="extract", task_run_name="extract [batch {number}/{total}]", cache_policy=NO_CACHE)
 def extract_batch(
     cleaned: list[CleanDocument], settings: Settings, number: int, total: int
-) -> tuple[list[Article], list[Reject]]:
-    """Extract metadata, entities, quotes, dates and amounts from a batch, on the run's CPU pool."""
-    return parallel.current().run(partial(extract_articles, settings=settings), cleaned, _extractor_crashed)
+) -> tuple[list[Article], list[Reject], dict[str, TextFingerprint]]:
+    """Extract metadata, entities, quotes, dates and amounts from a batch, on the run's CPU pool.
+
+    The articles' text fingerprints (shingles, LSH bands) are made there too, so that the single-writer
+    dedupe step only searches and compares.
+    """
+    pool = parallel.current()
+    articles, rejects = pool.run(partial(extract_articles, settings=settings), cleaned, _extractor_crashed)
+    fingerprints, _ = pool.run(partial(fingerprint_articles, settings=settings), articles, _no_reject)
+    return articles, rejects, {fingerprint.article_id: fingerprint for fingerprint in fingerprints}
+
+
+def _no_reject(article: Article, message: str) -> None:
+    return None  # dedupe makes a missing fingerprint itself
 
 
 @task(name="dedupe", task_run_name="dedupe [batch {number}/{total}]", cache_policy=NO_CACHE)
@@ -259,10 +302,11 @@ def dedupe_batch(
     lock_wait_seconds: float,
     number: int,
     total: int,
+    fingerprints: dict[str, TextFingerprint] | None = None,
 ) -> DedupeResult:
     """Find exact and near copies against this batch and everything already in the warehouse."""
     with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
-        return dedupe_articles(articles, settings, warehouse.WarehouseIndex(con))
+        return dedupe_articles(articles, settings, warehouse.WarehouseIndex(con), fingerprints)
 
 
 @task(name="load", task_run_name="load [batch {number}/{total}]", cache_policy=NO_CACHE)
@@ -298,6 +342,12 @@ class InFlight:
     number: int
     read: IngestResult
     cleaning: PrefectFuture
+    cleaned: list[CleanDocument] = field(default_factory=list)
+    clean_rejects: list[Reject] = field(default_factory=list)
+    extracting: PrefectFuture | None = None
+
+    def hosts(self) -> set[str]:
+        return {host for document in self.cleaned if (host := host_of(document.url))}
 
 
 @dataclass(slots=True)
@@ -455,10 +505,13 @@ def land_batch(
     slot: WriterSlot,
     number: int,
     total: int,
+    fingerprints: dict[str, TextFingerprint] | None = None,
 ) -> tuple[DedupeResult, dict[str, int]]:
     """Dedupe and load one batch while holding the writer slot, so overlapping runs take turns."""
     slot.hold()
-    dedupe = dedupe_batch(quote(batch.articles), settings, warehouse_path, lock_wait_seconds, number, total)
+    dedupe = dedupe_batch(
+        quote(batch.articles), settings, warehouse_path, lock_wait_seconds, number, total, quote(fingerprints)
+    )
     written = load_batch(
         batch.run_id, warehouse_path, lock_wait_seconds, quote(batch), quote(dedupe), number, total
     )
@@ -706,23 +759,45 @@ def news_pipeline(
                 )
                 in_flight.append(InFlight(number, read, cleaning))
 
+        def start_extracting(flight: InFlight) -> None:
+            listener.step("clean", flight.number, total)
+            with tally.timed("clean"):
+                cleaned, flight.clean_rejects = flight.cleaning.result()
+                # Templates learnt from every batch landed so far, this one's own pages included.
+                flight.cleaned = apply_templates(cleaned, templates.for_documents(cleaned))
+            listener.step("extract", flight.number, total)
+            flight.extracting = cpu.runner.submit(
+                extract_batch,
+                {
+                    "cleaned": quote(flight.cleaned),
+                    "settings": settings,
+                    "number": flight.number,
+                    "total": total,
+                },
+            )
+
         read_ahead()
         while in_flight:
             flight = in_flight.popleft()
-            number, read = flight.number, flight.read
-            listener.step("clean", number, total)
-            with tally.timed("clean"):
-                cleaned, clean_rejects = flight.cleaning.result()
-                # Templates learnt from every batch landed so far, this one's own pages included.
-                cleaned = apply_templates(cleaned, templates.for_documents(cleaned))
-            listener.step("extract", number, total)
-            extracting = cpu.runner.submit(
-                extract_batch,
-                {"cleaned": quote(cleaned), "settings": settings, "number": number, "total": total},
+            if flight.extracting is None:
+                start_extracting(flight)
+            number, read, cleaned, clean_rejects = (
+                flight.number,
+                flight.read,
+                flight.cleaned,
+                flight.clean_rejects,
             )
             read_ahead()
             with tally.timed("extract"):
-                articles, extract_rejects = extracting.result()
+                articles, extract_rejects, fingerprints = flight.extracting.result()
+            # The next batch may be extracted while this one lands when none of its sites is in this batch:
+            # landing this one changes no template statistics it reads (the pool keeps busy meanwhile).
+            # (It was queued on the pool before this batch's extraction, so its cleaning is as good as done.)
+            if in_flight:
+                following = in_flight[0]
+                following.cleaned = following.cleaning.result()[0]
+                if not following.hosts() & flight.hosts():
+                    start_extracting(following)
             step_rejects = read.rejects + clean_rejects + extract_rejects
             batch = StagedBatch(
                 run_id,
@@ -746,7 +821,7 @@ def news_pipeline(
             try:
                 with tally.timed("dedupe+load"):
                     dedupe, written = land_batch(
-                        batch, settings, warehouse_path, lock_wait_seconds, slot, number, total
+                        batch, settings, warehouse_path, lock_wait_seconds, slot, number, total, fingerprints
                     )
             except warehouse.WarehouseLocked as error:
                 # Nothing is lost: the batch waits on disk and the next run lands it first.

@@ -25,7 +25,8 @@ from tasks.records import Reject
 Item = TypeVar("Item")
 # A step over a chunk of items: what it made of them (in order) and the items it rejected.
 Step = Callable[[list[Any]], tuple[list[Any], list[Reject]]]
-Crashed = Callable[[Any, str], Reject]
+# What an item held by a worker that died becomes (None: nothing, the step is redone later anyway).
+Crashed = Callable[[Any, str], Reject | None]
 
 # A pool that keeps dying (workers that cannot even start) is given up for the run: steps run in the flow's
 # process instead of respawning workers for every item.
@@ -127,7 +128,8 @@ class CpuPool:
                 item_made, item_rejects = executor.submit(step, [item]).result()
             except BrokenProcessPool as error:
                 self._replace_broken(executor)
-                rejects.append(crashed(item, f"a worker process died on this item ({error})"))
+                rejected = crashed(item, f"a worker process died on this item ({error})")
+                rejects += [rejected] if rejected is not None else []
                 continue
             made += item_made
             rejects += item_rejects
@@ -175,7 +177,8 @@ class DaskChunks:
                         try:
                             item_made, item_rejects = client.submit(step, [item], pure=False).result()
                         except Exception:
-                            item_made, item_rejects = [], [crashed(item, f"a Dask worker died ({error})")]
+                            rejected = crashed(item, f"a Dask worker died ({error})")
+                            item_made, item_rejects = [], [rejected] if rejected is not None else []
                         chunk_made += item_made
                         chunk_rejects += item_rejects
                 made += chunk_made

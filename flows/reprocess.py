@@ -135,7 +135,7 @@ def reprocess_pipeline(
             host_templates = templates.for_documents(documents)
             cleaned, clean_rejects = clean_batch(documents, number, len(batches))
             cleaned = apply_templates(cleaned, host_templates)
-            articles, extract_rejects = extract_batch(cleaned, settings, number, len(batches))
+            articles, extract_rejects, _ = extract_batch(cleaned, settings, number, len(batches))
             rejects = decode_rejects + clean_rejects + extract_rejects
             slot.hold()
             written = replace_batch(
