@@ -618,6 +618,11 @@ def news_pipeline(
     validate_parameters(sources, warehouse_path)
     if runner == "local" and cluster_address:
         raise ParameterError("cluster_address is for the dask runner: add runner=dask (--runner dask)")
+    try:
+        # Started at the top of the run, so workers (or the Dask cluster) come up while sources are planned.
+        cpu = parallel.CpuRunner(runner, workers=workers, cluster_address=cluster_address)
+    except ValueError as error:
+        raise ParameterError(str(error)) from error
     run_filter = run_filter_from(since, include, exclude)
     max_bytes = int(max_document_mb * 1_000_000)
     settings = Settings(
@@ -701,8 +706,6 @@ def news_pipeline(
 
     tally = RunTally()
     slot = WriterSlot()
-    # Started now, so worker processes (or the Dask cluster) come up while the sources are planned.
-    cpu = parallel.CpuRunner(runner, workers=workers, cluster_address=cluster_address)
     status = "failed"
     locked: warehouse.WarehouseLocked | None = None
     try:
@@ -755,7 +758,8 @@ def news_pipeline(
                         total,
                     )
                 cleaning = cpu.runner.submit(
-                    clean_batch, {"documents": quote(read.documents), "number": number, "total": total}
+                    clean_batch,
+                    {"documents": cpu.parameter(read.documents), "number": number, "total": total},
                 )
                 in_flight.append(InFlight(number, read, cleaning))
 
@@ -769,7 +773,7 @@ def news_pipeline(
             flight.extracting = cpu.runner.submit(
                 extract_batch,
                 {
-                    "cleaned": quote(flight.cleaned),
+                    "cleaned": cpu.parameter(flight.cleaned),
                     "settings": settings,
                     "number": flight.number,
                     "total": total,

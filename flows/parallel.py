@@ -19,6 +19,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any, TypeVar
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from tasks.records import Reject
 
@@ -165,7 +166,7 @@ class DaskChunks:
         with worker_client() as client:
             threads = sum(client.nthreads().values()) or 1
             chunks = _split(items, threads * CHUNKS_PER_WORKER)
-            futures = client.map(step, chunks, pure=False)
+            futures = [client.submit(step, chunk, pure=False) for chunk in chunks]
             made: list[Any] = []
             rejects: list[Reject] = []
             for chunk, future in zip(chunks, futures, strict=True):
@@ -234,7 +235,12 @@ class CpuRunner:
         self.pool = _INLINE
         self.runner: TaskRunner
         if kind == "dask":
-            from prefect_dask import DaskTaskRunner
+            try:
+                from prefect_dask import DaskTaskRunner
+            except ImportError as error:
+                raise ValueError(
+                    "the dask runner needs prefect-dask: pip install -e '.[dask]' (on every Dask worker too)"
+                ) from error
 
             if cluster_address:
                 self.runner = DaskTaskRunner(address=cluster_address)
@@ -248,6 +254,12 @@ class CpuRunner:
         else:
             raise ValueError(f"unknown runner {kind!r}: local or dask")
         self._stack: ExitStack | None = None
+
+    def parameter(self, value: Any) -> Any:
+        """A big task parameter as submitted: quoted for the local runner, so Prefect does not walk every
+        record of a batch looking for futures; as it is for Dask, whose runner would ship the quote's
+        tuple instead of unwrapping it."""
+        return value if self.kind == "dask" else quote(value)
 
     def start(self) -> None:
         """Bring the workers up (processes spawn and import the steps meanwhile); idempotent."""
