@@ -53,7 +53,7 @@ def run(
         typer.Option(
             min=1, help="Documents per batch (5 Prefect task runs each); 50 lands web crawls sooner."
         ),
-    ] = 250,
+    ] = 300,
     limit: Annotated[int | None, typer.Option(min=0, help="Read at most this many items.")] = None,
     workers: Annotated[
         int | None,

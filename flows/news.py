@@ -55,9 +55,10 @@ from warehouse.web_urls import StoredWebMemory
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = "seeds/sources.toml"
 DEFAULT_WAREHOUSE = "warehouse/wirehouse.duckdb"
-# Five task runs per batch: 250 documents keep a 10,000-article backfill at 200 task runs, Prefect's
-# bookkeeping well under the cost of cleaning, while a batch still lands every few seconds.
-DEFAULT_BATCH_SIZE = 250
+# Five task runs per batch: 300 documents keep a 10,000-article backfill at 170 task runs (under 200 with
+# rejected pages too), Prefect's bookkeeping well under the cost of cleaning, while a batch still lands every
+# few seconds.
+DEFAULT_BATCH_SIZE = 300
 # A Prefect global concurrency limit of one slot: dedupe+load of a batch is one critical section across runs.
 WRITER_LIMIT = "wirehouse-warehouse-writer"
 KNOWN_SOURCE_SCHEMES = ("http://", "https://", "file://")
@@ -733,9 +734,9 @@ def news_pipeline(
         numbered = iter(enumerate(batches, start=1))
         in_flight: deque[InFlight] = deque()
 
-        def read_ahead() -> None:
+        def read_ahead(batches: int) -> None:
             """Ingest the next batches and hand them to the cleaners, so the pool works while we load."""
-            while len(in_flight) < cpu.batches_in_flight:
+            while len(in_flight) < batches:
                 number, items_in_batch = next(numbered, (0, []))
                 if not number:
                     return
@@ -780,7 +781,9 @@ def news_pipeline(
                 },
             )
 
-        read_ahead()
+        # The first batch alone, so it lands as soon as it can; later ones are read after each landing (their
+        # decoding queues on the pool behind the extraction already there, not in front of the landing).
+        read_ahead(1)
         while in_flight:
             flight = in_flight.popleft()
             if flight.extracting is None:
@@ -791,7 +794,6 @@ def news_pipeline(
                 flight.cleaned,
                 flight.clean_rejects,
             )
-            read_ahead()
             with tally.timed("extract"):
                 articles, extract_rejects, fingerprints = flight.extracting.result()
             # The next batch may be extracted while this one lands when none of its sites is in this batch:
@@ -833,14 +835,15 @@ def news_pipeline(
                 tally.steps["staged"] += len(batch.articles)
                 locked = error
                 logger.error("batch %d/%d staged in %s: %s", number, total, staged, error)
-                continue
-            tally.steps["duplicates"] += len(dedupe.duplicates)
-            tally.loaded.update(written)
-            copies = {duplicate.article_id for duplicate in dedupe.duplicates}
-            tally.articles.extend(
-                _article_line(article, article.article_id in copies) for article in articles
-            )
-            update_progress_artifact(progress_artifact, 100.0 * number / total)
+            else:
+                tally.steps["duplicates"] += len(dedupe.duplicates)
+                tally.loaded.update(written)
+                copies = {duplicate.article_id for duplicate in dedupe.duplicates}
+                tally.articles.extend(
+                    _article_line(article, article.article_id in copies) for article in articles
+                )
+                update_progress_artifact(progress_artifact, 100.0 * number / total)
+            read_ahead(cpu.batches_in_flight)
         status = "failed" if locked else "completed"
     finally:
         try:
