@@ -48,8 +48,28 @@ def run(
         ),
     ] = None,
     db: DbOption = "warehouse/wirehouse.duckdb",
-    batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch.")] = 50,
+    batch_size: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Documents per batch (5 Prefect task runs each); 50 lands web crawls sooner."
+        ),
+    ] = 300,
     limit: Annotated[int | None, typer.Option(min=0, help="Read at most this many items.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Pages cleaned and extracted at once: local worker processes (default: one per core)."
+        ),
+    ] = None,
+    runner: Annotated[
+        str, typer.Option(help="Where clean/extract run: local (a process pool) or dask (a Dask cluster).")
+    ] = "local",
+    cluster_address: Annotated[
+        str | None,
+        typer.Option(
+            help="Dask scheduler address for --runner dask (tcp://host:8786); default: a local one."
+        ),
+    ] = None,
     threshold: Annotated[
         float, typer.Option(min=0.01, max=1.0, help="Near-duplicate similarity threshold.")
     ] = 0.8,
@@ -130,6 +150,9 @@ def run(
                 shingle_size=shingle_size,
                 minhash_permutations=permutations,
                 lsh_bands=bands,
+                workers=workers,
+                runner=runner,
+                cluster_address=cluster_address,
             )
     except ParameterError as error:
         # Not wrapped: the message may hold paths and values the user copies.

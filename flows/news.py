@@ -9,14 +9,15 @@ import dataclasses
 import os
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
@@ -28,16 +29,18 @@ from prefect.artifacts import (
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.concurrency.sync import concurrency
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 from pydantic import Field
 
 import warehouse
-from flows import progress
+from flows import parallel, progress
 from tasks.clean import clean_documents
-from tasks.clean.templates import HostStats, apply_templates
-from tasks.dedupe import DedupeResult, dedupe_articles
+from tasks.clean.templates import apply_templates, host_of
+from tasks.dedupe import DedupeResult, TextFingerprint, dedupe_articles, fingerprint_articles
 from tasks.extract import extract_articles
-from tasks.ingest.files import discover_files, read_file
+from tasks.ingest.files import discover_files, read_files, stored_id_of_file
 from tasks.ingest.filters import NO_FILTER, FilterError, SourceFilter, parse_since
 from tasks.ingest.sources import Source, expand_sources
 from tasks.ingest.warc import read_warc
@@ -52,6 +55,10 @@ from warehouse.web_urls import StoredWebMemory
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = "seeds/sources.toml"
 DEFAULT_WAREHOUSE = "warehouse/wirehouse.duckdb"
+# Five task runs per batch: 300 documents keep a 10,000-article backfill at 170 task runs (under 200 with
+# rejected pages too), Prefect's bookkeeping well under the cost of cleaning, while a batch still lands every
+# few seconds.
+DEFAULT_BATCH_SIZE = 300
 # A Prefect global concurrency limit of one slot: dedupe+load of a batch is one critical section across runs.
 WRITER_LIMIT = "wirehouse-warehouse-writer"
 KNOWN_SOURCE_SCHEMES = ("http://", "https://", "file://")
@@ -176,15 +183,37 @@ def ingest_batch(
         else:
             result.unchanged += 1  # HTTP 304 to a conditional GET
     listener = progress.current()
+    files = [item for item in items if item.kind == "file"]
+    unchanged_files: set[str] = set()
+    if files and not refresh:
+        # A file stored with these very bytes is passed over before it is decoded (the costly part).
+        stored_ids = {
+            item.location: doc_id
+            for item in files
+            if (doc_id := stored_id_of_file(item, max_bytes=settings.max_document_bytes))
+        }
+        known = _known_documents(warehouse_path, lock_wait_seconds, list(stored_ids.values()))
+        unchanged_files = {location for location, doc_id in stored_ids.items() if doc_id in known}
+        result.unchanged += len(unchanged_files)
+    # Decoding a file (charset detection, mojibake repair) is CPU work: it runs on the run's pool.
+    read, _ = parallel.current().run(
+        partial(read_files, max_bytes=settings.max_document_bytes),
+        [item for item in files if item.location not in unchanged_files],
+        _unreadable,
+    )
+    file_results = iter(read)
     for item in items:
         if item.kind == "url":
+            continue
+        if item.location in unchanged_files:
+            listener.item_done()
             continue
         if item.kind == "warc":
             records = read_warc(
                 Path(item.location), source=item.source, max_bytes=settings.max_document_bytes
             )
         else:
-            records = iter([read_file(item, max_bytes=settings.max_document_bytes)])
+            records = iter([next(file_results)])
         for record in records:
             if isinstance(record, Reject):
                 result.rejects.append(record)
@@ -197,13 +226,7 @@ def ingest_batch(
                 result.documents.append(record)
         listener.item_done()
     if result.documents and not refresh:
-        try:
-            with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
-                known = warehouse.known_documents(con, [doc.doc_id for doc in result.documents])
-        except warehouse.WarehouseLocked as error:
-            # Loading is idempotent, so carrying known documents along costs time, never a duplicate.
-            get_run_logger().warning("cannot check which documents are new: %s", error)
-            known = set()
+        known = _known_documents(warehouse_path, lock_wait_seconds, [doc.doc_id for doc in result.documents])
         result.unchanged += sum(doc.doc_id in known for doc in result.documents)
         result.documents = [doc for doc in result.documents if doc.doc_id not in known]
     get_run_logger().info(
@@ -217,24 +240,59 @@ def ingest_batch(
     return result
 
 
+def _known_documents(warehouse_path: str, lock_wait_seconds: float, doc_ids: list[str]) -> set[str]:
+    if not doc_ids:
+        return set()
+    try:
+        with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
+            return warehouse.known_documents(con, doc_ids)
+    except warehouse.WarehouseLocked as error:
+        # Loading is idempotent, so carrying known documents along costs time, never a duplicate.
+        get_run_logger().warning("cannot check which documents are new: %s", error)
+        return set()
+
+
+def _unreadable(item: SourceItem, message: str) -> Reject:
+    return Reject(item.location, "ingest", "unreadable", message)
+
+
+def _cleaner_crashed(document: RawDocument, message: str) -> Reject:
+    return Reject(document.location, "clean", "cleaner_error", message)
+
+
+def _extractor_crashed(document: CleanDocument, message: str) -> Reject:
+    return Reject(document.location or document.source, "extract", "extractor_error", message)
+
+
 @task(name="clean", task_run_name="clean [batch {number}/{total}]", cache_policy=NO_CACHE)
 def clean_batch(
-    documents: list[RawDocument],
-    number: int,
-    total: int,
-    templates: dict[str, HostStats] | None = None,
+    documents: list[RawDocument], number: int, total: int
 ) -> tuple[list[CleanDocument], list[Reject]]:
-    """Strip boilerplate from a batch of documents, then what the sites' learnt templates say is furniture."""
-    cleaned, rejects = clean_documents(documents)
-    return apply_templates(cleaned, templates or {}), rejects
+    """Strip boilerplate from a batch of documents, page by page, on the run's CPU pool.
+
+    The sites' learnt templates are applied afterwards, in batch order (`apply_templates`): they depend on
+    what the batches before this one landed.
+    """
+    return parallel.current().run(clean_documents, documents, _cleaner_crashed)
 
 
 @task(name="extract", task_run_name="extract [batch {number}/{total}]", cache_policy=NO_CACHE)
 def extract_batch(
     cleaned: list[CleanDocument], settings: Settings, number: int, total: int
-) -> tuple[list[Article], list[Reject]]:
-    """Extract metadata, entities, quotes, dates and amounts from a batch."""
-    return extract_articles(cleaned, settings)
+) -> tuple[list[Article], list[Reject], dict[str, TextFingerprint]]:
+    """Extract metadata, entities, quotes, dates and amounts from a batch, on the run's CPU pool.
+
+    The articles' text fingerprints (shingles, LSH bands) are made there too, so that the single-writer
+    dedupe step only searches and compares.
+    """
+    pool = parallel.current()
+    articles, rejects = pool.run(partial(extract_articles, settings=settings), cleaned, _extractor_crashed)
+    fingerprints, _ = pool.run(partial(fingerprint_articles, settings=settings), articles, _no_reject)
+    return articles, rejects, {fingerprint.article_id: fingerprint for fingerprint in fingerprints}
+
+
+def _no_reject(article: Article, message: str) -> None:
+    return None  # dedupe makes a missing fingerprint itself
 
 
 @task(name="dedupe", task_run_name="dedupe [batch {number}/{total}]", cache_policy=NO_CACHE)
@@ -245,10 +303,11 @@ def dedupe_batch(
     lock_wait_seconds: float,
     number: int,
     total: int,
+    fingerprints: dict[str, TextFingerprint] | None = None,
 ) -> DedupeResult:
     """Find exact and near copies against this batch and everything already in the warehouse."""
     with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
-        return dedupe_articles(articles, settings, warehouse.WarehouseIndex(con))
+        return dedupe_articles(articles, settings, warehouse.WarehouseIndex(con), fingerprints)
 
 
 @task(name="load", task_run_name="load [batch {number}/{total}]", cache_policy=NO_CACHE)
@@ -275,6 +334,21 @@ def load_batch(
             rejects=batch.rejects,
             visits=batch.visits,
         )
+
+
+@dataclass(slots=True)
+class InFlight:
+    """A batch read and being cleaned while earlier batches are extracted and landed."""
+
+    number: int
+    read: IngestResult
+    cleaning: PrefectFuture
+    cleaned: list[CleanDocument] = field(default_factory=list)
+    clean_rejects: list[Reject] = field(default_factory=list)
+    extracting: PrefectFuture | None = None
+
+    def hosts(self) -> set[str]:
+        return {host for document in self.cleaned if (host := host_of(document.url))}
 
 
 @dataclass(slots=True)
@@ -432,11 +506,16 @@ def land_batch(
     slot: WriterSlot,
     number: int,
     total: int,
+    fingerprints: dict[str, TextFingerprint] | None = None,
 ) -> tuple[DedupeResult, dict[str, int]]:
     """Dedupe and load one batch while holding the writer slot, so overlapping runs take turns."""
     slot.hold()
-    dedupe = dedupe_batch(batch.articles, settings, warehouse_path, lock_wait_seconds, number, total)
-    written = load_batch(batch.run_id, warehouse_path, lock_wait_seconds, batch, dedupe, number, total)
+    dedupe = dedupe_batch(
+        quote(batch.articles), settings, warehouse_path, lock_wait_seconds, number, total, quote(fingerprints)
+    )
+    written = load_batch(
+        batch.run_id, warehouse_path, lock_wait_seconds, quote(batch), quote(dedupe), number, total
+    )
     return dedupe, written
 
 
@@ -474,7 +553,7 @@ def news_pipeline(
         str,
         Field(title="Warehouse", description="The DuckDB file to land the news in (created when missing)."),
     ] = DEFAULT_WAREHOUSE,
-    batch_size: Annotated[int, Field(ge=1, le=10_000, title="Batch size")] = 50,
+    batch_size: Annotated[int, Field(ge=1, le=10_000, title="Batch size")] = DEFAULT_BATCH_SIZE,
     near_duplicate_threshold: Annotated[float, Field(gt=0, le=1, title="Near-duplicate threshold")] = 0.8,
     same_opening_threshold: Annotated[float, Field(gt=0, le=1, title="Same-opening threshold")] = 0.5,
     story_threshold: Annotated[float, Field(gt=0, le=1, title="Story threshold")] = 0.26,
@@ -493,6 +572,9 @@ def news_pipeline(
     user_agent: Annotated[str | None, Field(title="User-Agent")] = None,
     fetch_timeout_seconds: Annotated[float, Field(gt=0, le=600, title="Fetch timeout (seconds)")] = 20.0,
     max_document_mb: Annotated[float, Field(gt=0, le=1000, title="Largest document (MB)")] = 20.0,
+    workers: Annotated[int | None, Field(ge=1, le=1024, title="Workers")] = None,
+    runner: Annotated[Literal["local", "dask"], Field(title="Runner")] = "local",
+    cluster_address: Annotated[str | None, Field(title="Dask cluster address")] = None,
 ) -> dict[str, Any]:
     """Run the whole pipeline over `sources` and return the run's counts.
 
@@ -525,10 +607,23 @@ def news_pipeline(
         fetch_timeout_seconds: How long a web server may stay silent before the request fails as a timeout.
         max_document_mb: The largest page or file read, in megabytes (after decompression); larger ones are
             rejected as too_large.
+        workers: How many pages are cleaned and extracted at once: worker processes of the local runner
+            (empty: one per core), or batches in flight on a Dask cluster (empty: the cluster's threads).
+        runner: Where clean and extract run: local (a process pool on this machine) or dask (a Dask cluster;
+            dedupe and load stay in the flow's process, in batch order, one writer).
+        cluster_address: The Dask scheduler to use with the dask runner (tcp://host:8786); empty starts a
+            local Dask cluster for the run.
     """
     logger = get_run_logger()
     sources = sources or [resolve_default(DEFAULT_SOURCES)]
     validate_parameters(sources, warehouse_path)
+    if runner == "local" and cluster_address:
+        raise ParameterError("cluster_address is for the dask runner: add runner=dask (--runner dask)")
+    try:
+        # Started at the top of the run, so workers (or the Dask cluster) come up while sources are planned.
+        cpu = parallel.CpuRunner(runner, workers=workers, cluster_address=cluster_address)
+    except ValueError as error:
+        raise ParameterError(str(error)) from error
     run_filter = run_filter_from(since, include, exclude)
     max_bytes = int(max_document_mb * 1_000_000)
     settings = Settings(
@@ -571,6 +666,9 @@ def news_pipeline(
         "user_agent": user_agent,
         "fetch_timeout_seconds": fetch_timeout_seconds,
         "max_document_mb": max_document_mb,
+        "workers": workers,
+        "runner": runner,
+        "cluster_address": cluster_address,
     }
     fetch_settings = FetchSettings(
         allow_private=allow_private,
@@ -612,6 +710,7 @@ def news_pipeline(
     status = "failed"
     locked: warehouse.WarehouseLocked | None = None
     try:
+        cpu.start()
         land_staged_batches(settings, warehouse_path, lock_wait_seconds, slot, tally)
         plan = plan_items(sources, limit, fetcher, memory, refresh=refresh, run_filter=run_filter)
         if memory.unavailable:
@@ -632,32 +731,79 @@ def news_pipeline(
         )
         # What planning found lands with the first batch (feeds' validators together with what they list).
         pending_rejects, pending_visits = plan.rejects, plan.visits
-        for number, items_in_batch in enumerate(batches, start=1):
-            listener.step("ingest", number, total)
-            with tally.timed("ingest"):
-                prefetched = {
-                    item.location: plan.prefetched[item.location]
-                    for item in items_in_batch
-                    if item.location in plan.prefetched
-                }
-                read = ingest_batch(
-                    items_in_batch,
-                    settings,
-                    warehouse_path,
-                    lock_wait_seconds,
-                    refresh,
-                    fetcher,
-                    prefetched,
-                    number,
-                    total,
+        numbered = iter(enumerate(batches, start=1))
+        in_flight: deque[InFlight] = deque()
+
+        def read_ahead(batches: int) -> None:
+            """Ingest the next batches and hand them to the cleaners, so the pool works while we load."""
+            while len(in_flight) < batches:
+                number, items_in_batch = next(numbered, (0, []))
+                if not number:
+                    return
+                listener.step("ingest", number, total)
+                with tally.timed("ingest"):
+                    prefetched = {
+                        item.location: plan.prefetched[item.location]
+                        for item in items_in_batch
+                        if item.location in plan.prefetched
+                    }
+                    read = ingest_batch(
+                        quote(items_in_batch),
+                        settings,
+                        warehouse_path,
+                        lock_wait_seconds,
+                        refresh,
+                        fetcher,
+                        quote(prefetched),
+                        number,
+                        total,
+                    )
+                cleaning = cpu.runner.submit(
+                    clean_batch,
+                    {"documents": cpu.parameter(read.documents), "number": number, "total": total},
                 )
-            listener.step("clean", number, total)
+                in_flight.append(InFlight(number, read, cleaning))
+
+        def start_extracting(flight: InFlight) -> None:
+            listener.step("clean", flight.number, total)
             with tally.timed("clean"):
-                host_templates = templates.for_documents(read.documents)
-                cleaned, clean_rejects = clean_batch(read.documents, number, total, host_templates)
-            listener.step("extract", number, total)
+                cleaned, flight.clean_rejects = flight.cleaning.result()
+                # Templates learnt from every batch landed so far, this one's own pages included.
+                flight.cleaned = apply_templates(cleaned, templates.for_documents(cleaned))
+            listener.step("extract", flight.number, total)
+            flight.extracting = cpu.runner.submit(
+                extract_batch,
+                {
+                    "cleaned": cpu.parameter(flight.cleaned),
+                    "settings": settings,
+                    "number": flight.number,
+                    "total": total,
+                },
+            )
+
+        # The first batch alone, so it lands as soon as it can; later ones are read after each landing (their
+        # decoding queues on the pool behind the extraction already there, not in front of the landing).
+        read_ahead(1)
+        while in_flight:
+            flight = in_flight.popleft()
+            if flight.extracting is None:
+                start_extracting(flight)
+            number, read, cleaned, clean_rejects = (
+                flight.number,
+                flight.read,
+                flight.cleaned,
+                flight.clean_rejects,
+            )
             with tally.timed("extract"):
-                articles, extract_rejects = extract_batch(cleaned, settings, number, total)
+                articles, extract_rejects, fingerprints = flight.extracting.result()
+            # The next batch may be extracted while this one lands when none of its sites is in this batch:
+            # landing this one changes no template statistics it reads (the pool keeps busy meanwhile).
+            # (It was queued on the pool before this batch's extraction, so its cleaning is as good as done.)
+            if in_flight:
+                following = in_flight[0]
+                following.cleaned = following.cleaning.result()[0]
+                if not following.hosts() & flight.hosts():
+                    start_extracting(following)
             step_rejects = read.rejects + clean_rejects + extract_rejects
             batch = StagedBatch(
                 run_id,
@@ -681,7 +827,7 @@ def news_pipeline(
             try:
                 with tally.timed("dedupe+load"):
                     dedupe, written = land_batch(
-                        batch, settings, warehouse_path, lock_wait_seconds, slot, number, total
+                        batch, settings, warehouse_path, lock_wait_seconds, slot, number, total, fingerprints
                     )
             except warehouse.WarehouseLocked as error:
                 # Nothing is lost: the batch waits on disk and the next run lands it first.
@@ -689,14 +835,15 @@ def news_pipeline(
                 tally.steps["staged"] += len(batch.articles)
                 locked = error
                 logger.error("batch %d/%d staged in %s: %s", number, total, staged, error)
-                continue
-            tally.steps["duplicates"] += len(dedupe.duplicates)
-            tally.loaded.update(written)
-            copies = {duplicate.article_id for duplicate in dedupe.duplicates}
-            tally.articles.extend(
-                _article_line(article, article.article_id in copies) for article in articles
-            )
-            update_progress_artifact(progress_artifact, 100.0 * number / total)
+            else:
+                tally.steps["duplicates"] += len(dedupe.duplicates)
+                tally.loaded.update(written)
+                copies = {duplicate.article_id for duplicate in dedupe.duplicates}
+                tally.articles.extend(
+                    _article_line(article, article.article_id in copies) for article in articles
+                )
+                update_progress_artifact(progress_artifact, 100.0 * number / total)
+            read_ahead(cpu.batches_in_flight)
         status = "failed" if locked else "completed"
     finally:
         try:
@@ -713,6 +860,7 @@ def news_pipeline(
         except warehouse.WarehouseLocked as error:
             logger.error("could not record the end of run %s: %s", run_id, error)
         finally:
+            cpu.close()
             slot.release()
             fetcher.close()
     _publish_artifacts(tally, warehouse_path, lock_wait_seconds)

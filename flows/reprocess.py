@@ -24,6 +24,7 @@ from flows.news import (
     ensure_writer_limit,
     extract_batch,
 )
+from tasks.clean.templates import apply_templates
 from tasks.dedupe import dedupe_articles
 from tasks.ingest.files import document_from_bytes
 from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem
@@ -132,8 +133,9 @@ def reprocess_pipeline(
                 rows = warehouse.stored_documents(con, ids)
             documents, decode_rejects = rebuild_documents(rows, settings)
             host_templates = templates.for_documents(documents)
-            cleaned, clean_rejects = clean_batch(documents, number, len(batches), host_templates)
-            articles, extract_rejects = extract_batch(cleaned, settings, number, len(batches))
+            cleaned, clean_rejects = clean_batch(documents, number, len(batches))
+            cleaned = apply_templates(cleaned, host_templates)
+            articles, extract_rejects, _ = extract_batch(cleaned, settings, number, len(batches))
             rejects = decode_rejects + clean_rejects + extract_rejects
             slot.hold()
             written = replace_batch(

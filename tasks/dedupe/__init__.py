@@ -9,7 +9,7 @@ part of the other), `syndicated` (a near copy on another site), `near` (a near c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -27,7 +27,7 @@ from tasks.dedupe.minhash import (
 )
 from tasks.dedupe.stories import OPENING_WORDS as OPENING_WORDS_FOR_STORIES
 from tasks.dedupe.stories import StoryIndex, StoryResult, cluster_stories
-from tasks.records import Article, Duplicate
+from tasks.records import Article, Duplicate, Reject
 from tasks.settings import Settings
 
 __all__ = ["DedupeIndex", "DedupeResult", "dedupe_articles", "version_key", "LEAD_BANDS", "LEAD_WORDS"]
@@ -200,8 +200,51 @@ class _Groups:
         return groups
 
 
-def dedupe_articles(articles: list[Article], settings: Settings, index: DedupeIndex) -> DedupeResult:
-    """Mark each article that copies an earlier-published one, in this batch or in the warehouse."""
+@dataclass(frozen=True, slots=True)
+class TextFingerprint:
+    """What dedupe compares of a new article's text: pure in (text, settings), so the run's CPU pool makes it
+    beside the extraction and the single-writer dedupe step only searches and compares."""
+
+    article_id: str
+    normalised_hash: str
+    shingles: frozenset[str]
+    opening: frozenset[str]  # shingles of the first OPENING_WORDS words
+    opening_words: tuple[str, ...]  # the first OPENING_WORDS_FOR_STORIES words, for story terms
+    band_rows: tuple[tuple[int, int], ...]  # (band, hash) LSH rows of the whole text and of its lead
+
+
+def fingerprint_article(article: Article, settings: Settings) -> TextFingerprint:
+    """The shingles, hashes and LSH band rows of one article's text."""
+    normalised = normalise_text(article.text)
+    words = tokens_of_normalised(normalised)
+    return TextFingerprint(
+        article_id=article.article_id,
+        normalised_hash=normalised_hash(normalised),
+        shingles=frozenset(shingles_of_tokens(words, settings.shingle_size)),
+        opening=frozenset(shingles_of_tokens(words[:OPENING_WORDS], settings.shingle_size)),
+        opening_words=tuple(words[:OPENING_WORDS_FOR_STORIES]),
+        band_rows=tuple(_band_rows(words, settings)),
+    )
+
+
+def fingerprint_articles(
+    articles: list[Article], settings: Settings
+) -> tuple[list[TextFingerprint], list[Reject]]:
+    """Fingerprint a batch (the shape the run's CPU pool maps: what it made, and no rejects)."""
+    return [fingerprint_article(article, settings) for article in articles], []
+
+
+def dedupe_articles(
+    articles: list[Article],
+    settings: Settings,
+    index: DedupeIndex,
+    fingerprints: Mapping[str, TextFingerprint] | None = None,
+) -> DedupeResult:
+    """Mark each article that copies an earlier-published one, in this batch or in the warehouse.
+
+    `fingerprints` are the articles' text fingerprints when already made (by the run's pool); missing ones
+    are made here.
+    """
     unique: dict[str, Article] = {}
     for article in articles:
         unique.setdefault(article.article_id, article)
@@ -214,22 +257,22 @@ def dedupe_articles(articles: list[Article], settings: Settings, index: DedupeIn
     features: dict[str, _Features] = {}
     band_rows: dict[str, list[tuple[int, int]]] = {}
     opening_words: dict[str, list[str]] = {}
+    known = fingerprints or {}
     for position, article in enumerate(fresh):
-        normalised = normalise_text(article.text)
-        words = tokens_of_normalised(normalised)
-        opening_words[article.article_id] = words[:OPENING_WORDS_FOR_STORIES]
+        fingerprint = known.get(article.article_id) or fingerprint_article(article, settings)
+        opening_words[article.article_id] = list(fingerprint.opening_words)
         features[article.article_id] = _Features(
             article_id=article.article_id,
             version_key=version_key(article),
             published_at=_as_utc(article.published_at),
             # The extractor's hash is what the warehouse stores; ours also catches copies it hashed apart.
-            text_hashes=frozenset({article.text_sha256, normalised_hash(normalised)}),
-            shingles=shingles_of_tokens(words, settings.shingle_size),
-            opening=shingles_of_tokens(words[:OPENING_WORDS], settings.shingle_size),
+            text_hashes=frozenset({article.text_sha256, fingerprint.normalised_hash}),
+            shingles=fingerprint.shingles,
+            opening=fingerprint.opening,
             order=(1, position),
             site=site_key(article.canonical_url or article.url, article.site),
         )
-        band_rows[article.article_id] = _band_rows(words, settings)
+        band_rows[article.article_id] = list(fingerprint.band_rows)
 
     # One round trip per kind of question, for the whole batch: candidate search happens in the warehouse.
     all_hashes = sorted({value for item in features.values() for value in item.text_hashes})

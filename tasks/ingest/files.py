@@ -165,6 +165,28 @@ def read_file(item: SourceItem, *, max_bytes: int, now: datetime | None = None) 
     return document_from_bytes(item, raw_on_disk, max_bytes=max_bytes, fetched_at=now or datetime.now(UTC))
 
 
+def stored_id_of_file(item: SourceItem, *, max_bytes: int) -> str | None:
+    """The document id reading `item` would give (its location and the sha256 of its bytes), without
+    decoding it, so an unchanged file costs a read and a hash; None when it cannot be read as it is."""
+    try:
+        status = os.stat(item.location)
+        if not S_ISREG(status.st_mode) or status.st_size > max_bytes:
+            return None  # a pipe would block: only regular files are read
+        with open(item.location, "rb") as handle:
+            raw_on_disk = handle.read(max_bytes + 1)
+    except OSError:
+        return None
+    if len(raw_on_disk) > max_bytes:
+        return None
+    return document_id(item.location, hashlib.sha256(raw_on_disk).hexdigest())
+
+
+def read_files(items: list[SourceItem], *, max_bytes: int) -> tuple[list[RawDocument | Reject], list[Reject]]:
+    """Read a list of files, one document or reject each in order (the shape the run's CPU pool maps:
+    decoding, charset detection and mojibake repair cost more than the reading)."""
+    return [read_file(item, max_bytes=max_bytes) for item in items], []
+
+
 def document_from_bytes(
     item: SourceItem, raw_on_disk: bytes, *, max_bytes: int, fetched_at: datetime
 ) -> RawDocument | Reject:

@@ -70,7 +70,7 @@ def test_second_run_changes_no_counts(landed: dict[str, Any]) -> None:
 def test_runs_table_records_both_runs_with_parameters_and_counts(landed: dict[str, Any]) -> None:
     runs = rows(landed["db"], "select status, parameters, counts from runs order by started_at")
     assert [run[0] for run in runs] == ["completed", "completed"]
-    assert '"batch_size": 50' in runs[0][1].replace(" :", ":")
+    assert '"batch_size": 300' in runs[0][1].replace(" :", ":")  # the default
     assert '"extracted": 1' in runs[0][2]
 
 
