@@ -111,6 +111,13 @@ _YEAR_PREPOSITION_BEFORE = re.compile(
     r"|early|late|year|fiscal|fy|around|circa|spring|summer|autumn|fall|winter)[^\S\n]+|(?P<mid>mid-))$",
     re.IGNORECASE,
 )
+_IN_PERIOD = re.compile(
+    r"(?<!\w)(?i:in|within)[^\S\n]+(?P<n>\d{1,3}|(?i:" + "|".join(_NUMBER_WORDS) + r"))[^\S\n]+"
+    r"(?P<unit>(?i:days?|weeks?|months?|years?))(?!\w)(?![^\S\n]+(?i:ago|earlier|later|before|after))"
+)
+_THE_WEEKEND = re.compile(r"(?<!\w)(?i:over|at|during|on)[^\S\n]+(?P<the>(?i:the))[^\S\n]+(?i:weekend)(?!\w)")
+# "the 2008 financial crisis", "the 2016 election": a year before a singular word after "the".
+_THE_YEAR = re.compile(r"(?<!\w)(?i:the)[^\S\n]+(?P<y>(?:19|20)\d{2})[^\S\n]+(?P<next>[a-z]+)(?!\w)")
 _PERIOD_MODIFIER_BEFORE = re.compile(
     r"(?<!\w)(?P<mod>earlier[^\S\n]+this|later[^\S\n]+this|last|next|this|past|previous|coming)[^\S\n]+$",
     re.IGNORECASE,
@@ -139,6 +146,7 @@ _DATE_LEAD_WORDS = frozenset(_WORDS["date_lead_words"]["words"])
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _NON_YEAR_FOLLOWERS = re.compile(r"\s+(?P<word>[a-z]+)")
 _FUNCTION_WORDS = frozenset(_WORDS["year_followers"]["words"])
+_PLURALS_WITHOUT_S = frozenset(_WORDS["plurals_without_s"]["words"])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -594,6 +602,17 @@ def _preposition_year(text: str, reference: date | None) -> list[_Found]:
     return results
 
 
+def _years_as_adjectives(text: str, reference: date | None) -> list[_Found]:
+    results = []
+    for match in _THE_YEAR.finditer(text):
+        following = match["next"]
+        if following.endswith("s") or following in _PLURALS_WITHOUT_S:
+            continue  # "the 2000 soldiers", "the 1500 people": a count
+        year = int(match["y"])
+        results.append(_Found(match.start("y"), match.end("y"), date(year, 1, 1), date(year, 12, 31)))
+    return results
+
+
 def _decades(text: str, reference: date | None) -> list[_Found]:
     return [
         _Found(m.start(), m.end(), date(int(m["decade"]), 1, 1), date(int(m["decade"]) + 9, 12, 31))
@@ -647,6 +666,43 @@ def _relative_periods(text: str, reference: date | None) -> list[_Found]:
             elif modifier == "later this":
                 first = reference
         results.append(_Found(start, match.end(), first, last))
+    return results
+
+
+def _in_periods(text: str, reference: date | None) -> list[_Found]:
+    """ "in two weeks", "within 10 days": that many units after publication (a month or year as a whole)."""
+    results = []
+    for match in _IN_PERIOD.finditer(text):
+        if reference is None:
+            results.append(_Found(match.start(), match.end(), None, None))
+            continue
+        count_text = match["n"].lower()
+        count = int(count_text) if count_text.isdigit() else _NUMBER_WORDS[count_text]
+        unit = match["unit"].lower().rstrip("s")
+        if unit in ("day", "week"):
+            day = reference + timedelta(days=count * (7 if unit == "week" else 1))
+            results.append(_Found(match.start(), match.end(), day, day))
+        elif unit == "month":
+            first, last = _month_range(*_shift_month(reference.year, reference.month, count))
+            results.append(_Found(match.start(), match.end(), first, last))
+        else:
+            year = reference.year + count
+            results.append(_Found(match.start(), match.end(), date(year, 1, 1), date(year, 12, 31)))
+    return results
+
+
+def _the_weekend(text: str, reference: date | None) -> list[_Found]:
+    """ "over the weekend": the latest weekend up to publication, or the coming one in future wording."""
+    results = []
+    for match in _THE_WEEKEND.finditer(text):
+        if reference is None:
+            results.append(_Found(match.start("the"), match.end(), None, None))
+            continue
+        if _is_future_context(text, match.start()):
+            saturday = reference + timedelta(days=(5 - reference.weekday()) % 7)
+        else:
+            saturday = reference - timedelta(days=(reference.weekday() - 5) % 7)
+        results.append(_Found(match.start("the"), match.end(), saturday, saturday + timedelta(days=1)))
     return results
 
 
@@ -726,10 +782,13 @@ _FINDERS: tuple[Callable[[str, date | None], list[_Found]], ...] = (
     _month_year,
     _preposition_month,
     _preposition_year,
+    _years_as_adjectives,
     _decades,
     _relative_days,
     _relative_periods,
     _ago,
+    _in_periods,
+    _the_weekend,
     _weekdays,
 )
 

@@ -301,3 +301,26 @@ def test_unparseable_timestamps_give_none():
 def test_a_bare_weekday_follows_the_tense_of_its_sentence(sentence: str, expected: date):
     published = datetime(2024, 2, 27, 10, tzinfo=UTC)  # a Tuesday
     assert find_dates(sentence, published)[0].start_date == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "text", "expected"),
+    [
+        ("The bridge will reopen in two weeks.", date(2025, 6, 18), "in two weeks", (date(2025, 7, 2),) * 2),
+        ("Flights were cancelled over the weekend.", date(2024, 12, 30), "the weekend",
+         (date(2024, 12, 28), date(2024, 12, 29))),
+        ("Fans will gather over the weekend.", date(2024, 12, 30), "the weekend",
+         (date(2025, 1, 4), date(2025, 1, 5))),
+        ("Lessons from the 2008 financial crisis were ignored.", date(2025, 6, 18), "2008",
+         (date(2008, 1, 1), date(2008, 12, 31))),
+        ("The company was founded in 1998 by three engineers.", date(2024, 2, 27), "1998",
+         (date(1998, 1, 1), date(1998, 12, 31))),
+    ],
+)  # fmt: skip
+def test_periods_weekends_and_years_named_in_passing(sentence, published, text, expected):
+    found = find_dates(sentence, datetime(published.year, published.month, published.day, 10, tzinfo=UTC))
+    assert [(mention.text, (mention.start_date, mention.end_date)) for mention in found] == [(text, expected)]
+
+
+def test_a_year_before_a_plural_is_a_count():
+    assert find_dates("The 2000 people in the hall cheered.", datetime(2025, 6, 18, tzinfo=UTC)) == []
