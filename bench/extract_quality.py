@@ -188,6 +188,7 @@ def report_entities(counts: EntityCounts, records: list[dict[str, Any]]) -> dict
 def score_quotes(records: list[dict[str, Any]], errors: dict[str, list[str]]) -> dict[str, float]:
     attributed = right = detected = 0
     scare = scare_right = spurious = 0
+    kind_right = 0
     for record in records:
         text = record["text"]
         _, mentions = find_entities(text)
@@ -210,6 +211,11 @@ def score_quotes(records: list[dict[str, Any]], errors: dict[str, list[str]]) ->
                 continue
             detected += 1
             best = max(near, key=lambda q: min(q.end, gold["end"]) - max(q.start, gold["start"]))
+            kind_right += best.kind == gold["kind"]
+            if best.kind != gold["kind"]:
+                errors.setdefault("wrong quote kind", []).append(
+                    f"{record['id']}: {snippet!r} gold {gold['kind']} got {best.kind}"
+                )
             if best.speaker == gold["speaker"]:
                 right += 1
             else:
@@ -231,6 +237,7 @@ def score_quotes(records: list[dict[str, Any]], errors: dict[str, list[str]]) ->
     among = right / detected if detected else 0.0
     print(f"  quotes detected {detected}/{attributed}; speaker right among detected {among:.3f}")
     print(f"  scare quotes and labels not reported {scare_right}/{scare}; spurious quotes {spurious}")
+    print(f"  statement vs partial right {kind_right}/{detected}")
     return {"quotes": accuracy}
 
 

@@ -198,6 +198,9 @@ class Quote:
     cue: str | None
     start: int  # offsets into Article.text of the quoted text (without the quote marks)
     end: int
+    # statement: the speaker's own sentence(s); partial: words quoted inside the writer's sentence
+    # ("called it “a tax raid dressed up as reform”"): a characterisation, not a statement
+    kind: str = "statement"
 
 
 @dataclass(frozen=True, slots=True)

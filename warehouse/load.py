@@ -100,6 +100,7 @@ QUOTE_SCHEMA = pa.schema(
         ("cue", _TEXT),
         ("start_offset", _INT),
         ("end_offset", _INT),
+        ("kind", _TEXT),
     ]
 )
 LINK_SCHEMA = pa.schema(
@@ -451,7 +452,7 @@ def _child_rows(article: Article) -> dict[str, list[tuple[Any, ...]]]:
             for position, m in enumerate(article.mentions)
         ],
         "quotes": [
-            (article_id, position, q.text, q.speaker, q.cue, q.start, q.end)
+            (article_id, position, q.text, q.speaker, q.cue, q.start, q.end, q.kind)
             for position, q in enumerate(article.quotes)
         ],
         "links": [

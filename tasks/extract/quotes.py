@@ -138,10 +138,26 @@ def find_quotes(text: str, mentions: list[Mention]) -> list[Quote]:
         if sum(len(_WORD_RE.findall(text[piece.start : piece.end])) for piece in group) < MIN_QUOTE_WORDS:
             continue
         speaker, cue = attribution.find(group)
+        kind = "partial" if _is_partial(text, group) else "statement"
         quotes.extend(
-            Quote(text[piece.start : piece.end], speaker, cue, piece.start, piece.end) for piece in group
+            Quote(text[piece.start : piece.end], speaker, cue, piece.start, piece.end, kind)
+            for piece in group
         )
     return quotes
+
+
+def _is_partial(text: str, group: list[_Piece]) -> bool:
+    """Words quoted inside the writer's own sentence: a lower-case word before the opening mark, and the
+    quoted words do not end like a sentence or a clause handed to a "she said"."""
+    if len(group) > 1:
+        return False  # split by an attribution: a statement
+    piece = group[0]
+    before = text[max(0, piece.open_mark - 40) : piece.open_mark].rstrip()
+    last_word = before.rsplit(None, 1)[-1] if before else ""
+    if not last_word or not last_word[-1].isalpha() or not last_word[0].islower():
+        return False  # at a sentence or paragraph start, or after "said:" / a comma
+    quoted = text[piece.start : piece.end].rstrip()
+    return not quoted.endswith((".", "!", "?", ",", "…"))
 
 
 def _quoted_pieces(text: str) -> list[_Piece]:

@@ -259,3 +259,14 @@ def test_a_quote_followed_by_and_a_verb_belongs_to_the_subject_before_it() -> No
         "in a hurry” and urged lawmakers to reject it."
     )
     assert by_text(quotes_of(text), "a blank cheque").speaker == "Erik Holm"
+
+
+def test_words_quoted_inside_the_writers_sentence_are_partial_not_statements() -> None:
+    text = (
+        "Opposition leader Daniel Okafor called it “a tax raid dressed up as reform” and said his party "
+        "would vote against it.\n\n“We will fight every line of this in committee,” Okafor told reporters."
+    )
+    quotes = quotes_of(text)
+    partial = by_text(quotes, "a tax raid")
+    assert (partial.kind, partial.speaker, partial.cue) == ("partial", "Daniel Okafor", "called")
+    assert by_text(quotes, "We will fight").kind == "statement"
