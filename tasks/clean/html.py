@@ -775,7 +775,7 @@ class _Renderer:
         names = {name for name in names if _PERSON_NAME.fullmatch(name)}
         last = len(self.paragraphs) - 1
         for index in range(max(_TAGLINE_MIN_BEFORE, last - _NAME_CARD_TAIL), last):
-            # A name card: a line that is only a person's name ("Dr. Thomas Schulte", "Über Kathrin"), then
+            # A name card: a line that is only a person's name ("Dr. Jonas Brenner", "Über Marlene"), then
             # the biography opening with the name or with "is"/"ist".
             card, is_labelled = _name_card(self.paragraphs[index])
             following = _fold(self.paragraphs[index + 1])

@@ -543,9 +543,9 @@ def test_a_one_cell_layout_table_keeps_its_paragraphs_apart():
 @pytest.mark.parametrize(
     ("card", "bio"),
     [
-        ("Über Kathrin", "Hallo, ich bin Foodbloggerin und backe seit meiner Kindheit."),
-        ("Dr. Thomas Schulte", "ist Gründungspartner einer Kanzlei in Berlin."),
-        ("Matthias Weber", "Matthias Weber ist ERP-Experte mit langjähriger Berufserfahrung."),
+        ("Über Marlene", "Hallo, ich schreibe hier seit zehn Jahren über Gärten am Stadtrand."),
+        ("Dr. Jonas Brenner", "ist Tierarzt in einer kleinen Praxis am Hafen."),
+        ("Ida Lindqvist", "Ida Lindqvist ist Redakteurin für Verkehr und Stadtplanung."),
     ],
 )
 def test_a_name_card_and_biography_closing_the_page_are_an_author_box(card: str, bio: str):
@@ -572,14 +572,14 @@ def test_a_closing_section_heading_is_no_name_card():
 
 def test_a_line_of_names_above_the_text_is_the_byline():
     html = (
-        "<html><body><article><p>Mateusz Seroka, Piotr Żochowski</p><p>Rosyjskie służby stoją za eksplozjami "
+        "<html><body><article><p>Agata Wrona, Tomasz Bielik</p><p>Rosyjskie służby stoją za eksplozjami "
         "w składach amunicji w Czechach, ustaliła czeska policja po siedmiu latach śledztwa.</p>"
         "<p>Anna Nowak, Jan Kowalski i inni świadkowie zeznawali w sądzie.</p></article></body></html>"
     )
     doc = clean_html(raw_document(html))
     assert doc.paragraphs[0].startswith("Rosyjskie służby")
     assert doc.paragraphs[-1].startswith("Anna Nowak, Jan Kowalski")  # a sentence, and below the text
-    assert ("Mateusz Seroka", "byline") in values(doc, "author")
+    assert ("Agata Wrona", "byline") in values(doc, "author")
 
 
 @pytest.mark.parametrize(
