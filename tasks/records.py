@@ -255,6 +255,9 @@ class Article:
     evidence: dict[str, str] = field(default_factory=dict)  # field -> where its value came from
     kind: str = "article"  # article | paywalled | media (tasks/clean/page_kind.py)
     tone: float | None = None  # -1 .. +1 (tasks/extract/tone.py)
+    section: str | None = None
+    tags: tuple[str, ...] = ()
+    image_credit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,6 +76,9 @@ ARTICLE_SCHEMA = pa.schema(
         ("run_id", _TEXT),
         ("kind", _TEXT),
         ("tone", pa.float64()),
+        ("section", _TEXT),
+        ("tags", pa.list_(_TEXT)),
+        ("image_credit", _TEXT),
     ]
 )
 ENTITY_SCHEMA = pa.schema(
@@ -512,6 +515,9 @@ def _load_articles(
             run_id,
             a.kind,
             a.tone,
+            a.section,
+            list(a.tags),
+            a.image_credit,
         )
         for a in changed
     ]

@@ -389,6 +389,8 @@ def _json_ld_candidates(node: dict[str, Any]) -> Iterator[Candidate]:
         url = image.get("url") or image.get("contentUrl") if isinstance(image, dict) else image
         for value in _strings(url):
             yield Candidate("image_url", _clip(value), "json-ld")
+        if isinstance(image, dict):
+            yield from _image_object_candidates(image)
     for publisher in _as_list(node.get("publisher")):
         for name in _names(publisher):
             yield Candidate("site_name", _clip(name), "json-ld")
@@ -402,6 +404,20 @@ def _json_ld_candidates(node: dict[str, Any]) -> Iterator[Candidate]:
         for text in _strings(keywords):
             for tag in _split_tags(text):
                 yield Candidate("tag", _clip(tag), "json-ld")
+
+
+def _image_object_candidates(image: dict[str, Any]) -> Iterator[Candidate]:
+    """An ImageObject's caption and credit (creditText, else its copyright holder or author)."""
+    for text in _strings(image.get("caption") or image.get("description")):
+        yield Candidate("image_caption", _clip(text), "json-ld")
+    credits = list(_strings(image.get("creditText")))
+    if not credits:
+        for key in ("copyrightHolder", "author", "creator"):
+            credits = [name for holder in _as_list(image.get(key)) for name in _names(holder)]
+            if credits:
+                break
+    for credit in credits[:1]:
+        yield Candidate("image_credit", _clip(credit), "json-ld")
 
 
 def _parsely_page_candidates(content: str) -> Iterator[Candidate]:

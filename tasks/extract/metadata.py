@@ -45,6 +45,7 @@ class Metadata:
     language: str | None
     image_url: str | None
     image_caption: str | None
+    image_credit: str | None
     section: str | None
     tags: tuple[str, ...]
     evidence: dict[str, str] = field(default_factory=dict)  # field -> where its value came from and how
@@ -139,6 +140,7 @@ def resolve_metadata(doc: CleanDocument, default_timezone: str = "UTC") -> Metad
     )
     image_url = _first_url(ranked("image_url"), canonical_url or doc.url, evidence, "image_url")
     image_caption = _first_text(ranked("image_caption"), evidence, "image_caption")
+    image_credit = _resolve_credit(ranked("image_credit"), evidence)
     section = _first_text(ranked("section"), evidence, "section")
     tags = _resolve_tags(ranked("tag"), evidence)
     return Metadata(
@@ -152,6 +154,7 @@ def resolve_metadata(doc: CleanDocument, default_timezone: str = "UTC") -> Metad
         language=language,
         image_url=image_url,
         image_caption=image_caption,
+        image_credit=image_credit,
         section=section,
         tags=tags,
         evidence=evidence,
@@ -416,6 +419,33 @@ def _deduplicate(names: Iterable[str]) -> list[str]:
             seen.add(name.casefold())
             unique.append(name)
     return unique
+
+
+# A credit line's label, which says nothing of who made the picture: "Photo:", "(AP Photo/...)" keeps "AP".
+_CREDIT_LABEL = re.compile(
+    r"^(?:(?:photo(?:graph)?s?|pictures?|image|credit|foto|bild|fotos?|source|quelle|crédits?|cr[ée]dito)"
+    r"(?:\s+(?:credit|by|von|par|de))?\s*[:|-]\s*|©\s*|\(c\)\s*)",
+    re.IGNORECASE,
+)
+
+# A site's own footer marked "copyright" is not a picture credit: "© 2006-2018 ... powered by WordPress".
+_SITE_FOOTER = re.compile(
+    r"\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\b|\b(?:powered|hosted|designed)\s+by\b|\btheme\s+by\b"
+    r"|\ball\s+rights\s+reserved\b|\bwordpress\b",
+    re.IGNORECASE,
+)
+_MAX_CREDIT_WORDS = 12
+
+
+def _resolve_credit(candidates: list[Candidate], evidence: dict[str, str]) -> str | None:
+    """Who the lead image is credited to, as printed, without brackets or a "Photo:" label."""
+    for candidate in candidates:
+        value = _clean(candidate.value).strip("()[] ")
+        value = _CREDIT_LABEL.sub("", value, count=1).strip(" ()[]")
+        if value and len(value.split()) <= _MAX_CREDIT_WORDS and not _SITE_FOOTER.search(value):
+            evidence["image_credit"] = candidate.evidence
+            return value
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -211,3 +211,13 @@ def test_runs_record_start_parameters_end_and_counts(warehouse_path: Path) -> No
     assert row[:3] == ("fr-1", "daily", "completed")
     assert json.loads(row[3]) == {"limit": 5} and json.loads(row[4]) == {"articles": 3}
     assert row[5] == running[2] and row[6] >= row[5]
+
+
+def test_section_tags_and_image_credit_land_on_the_article(warehouse_path: Path, make_article) -> None:
+    article = make_article(
+        section="Politics", tags=("harbour", "council budget"), image_credit="Jo Lens/Agency"
+    )
+    with warehouse.writer(warehouse_path) as con:
+        warehouse.load_batch(con, "run-1", articles=[article])
+        row = con.execute("SELECT section, tags, image_credit FROM canonical_articles").fetchone()
+    assert row == ("Politics", ["harbour", "council budget"], "Jo Lens/Agency")

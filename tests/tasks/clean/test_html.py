@@ -311,6 +311,24 @@ def test_json_ld_article_body_stands_in_when_the_page_is_rendered_by_script():
     assert doc.paragraphs == ("The storm reached the coast at night.", "Power was cut to ten thousand homes.")
 
 
+def test_json_ld_image_object_gives_caption_and_credit():
+    image = {
+        "@type": "ImageObject",
+        "url": "https://ledger.example/img/storm.jpg",
+        "caption": "Waves over the sea wall",
+        "copyrightHolder": {"@type": "Organization", "name": "Coastline Pictures"},
+    }
+    html = (
+        '<html><head><script type="application/ld+json">'
+        + json.dumps({"@type": "NewsArticle", "headline": "Storm", "image": image})
+        + "</script></head><body><article><p>The storm reached the coast at night and power was cut to ten "
+        "thousand homes along the bay.</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html))
+    assert values(doc, "image_caption") == [("Waves over the sea wall", "json-ld")]
+    assert values(doc, "image_credit") == [("Coastline Pictures", "json-ld")]
+
+
 def test_microdata_in_the_body_gives_candidates():
     html = (
         "<html><body><article><h1>Budget passed</h1>"

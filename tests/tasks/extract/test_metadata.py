@@ -352,3 +352,43 @@ def test_a_noisy_byline_line_does_not_add_authors():
 def test_host_of_strips_www():
     assert host_of("https://www.livemint.com/a") == "livemint.com"
     assert host_of(None) is None
+
+
+# -- image credit ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "credit"),
+    [
+        ("Photo: Ines Marlowe/Harbour Wire", "Ines Marlowe/Harbour Wire"),
+        ("(Wire Photo/Tomas Brekke)", "Wire Photo/Tomas Brekke"),
+        ("© Northpress", "Northpress"),
+        ("Foto: nordbild", "nordbild"),
+        ("Photograph: Kai Rowe for the Courier", "Kai Rowe for the Courier"),
+    ],
+)
+def test_image_credit_loses_its_label_and_brackets(printed: str, credit: str) -> None:
+    meta = resolve_metadata(_doc((Candidate("image_credit", printed, "figcaption"),)))
+    assert meta.image_credit == credit
+    assert meta.evidence["image_credit"] == "figcaption"
+
+
+def test_a_site_footer_marked_copyright_is_not_an_image_credit() -> None:
+    candidates = (
+        Candidate("image_credit", "© 2009-2018 Example Blog, powered by a theme of ours", "figcaption"),
+        Candidate("image_credit", "Tomas Brekke", "figcaption"),
+    )
+    assert resolve_metadata(_doc(candidates)).image_credit == "Tomas Brekke"
+
+
+def test_section_and_tags_are_resolved_with_their_evidence() -> None:
+    candidates = (
+        Candidate("section", "World", "meta:article:section"),
+        Candidate("tag", "harbour", "meta:article:tag"),
+        Candidate("tag", "Harbour", "json-ld"),
+        Candidate("tag", "budget", "meta:article:tag"),
+    )
+    meta = resolve_metadata(_doc(candidates))
+    assert meta.section == "World"
+    assert [tag.casefold() for tag in meta.tags] == ["harbour", "budget"]
+    assert meta.evidence["section"] == "meta:article:section"
