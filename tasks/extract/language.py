@@ -14,8 +14,9 @@ from pathlib import Path
 MIN_LETTERS = 40
 # Below this probability the answer is a guess too; the model's probabilities are length-calibrated.
 MIN_CONFIDENCE = 0.5
-# Detection cost grows with length while the answer stops changing after a few paragraphs.
-MAX_CHARACTERS = 6000
+# Detection cost grows with length while the answer stops changing after a few paragraphs: on the 990 dev
+# pages, reading 2,000 rather than 6,000 characters changed one decision and halved the time.
+MAX_CHARACTERS = 2000
 # Labels that are not languages: zxx = "no linguistic content", und = undetermined.
 _NOT_LANGUAGES = frozenset({"zxx", "und"})
 
@@ -48,7 +49,11 @@ def classify_language(text: str) -> tuple[str, float] | None:
     if not text:
         return None
     sample = text[:MAX_CHARACTERS]
-    if len(_LETTER.findall(sample)) < MIN_LETTERS:
+    # Most texts show enough letters in their opening; only short or symbol-heavy ones are counted whole.
+    if (
+        len(_LETTER.findall(sample, 0, 8 * MIN_LETTERS)) < MIN_LETTERS
+        and len(_LETTER.findall(sample)) < MIN_LETTERS
+    ):
         return None
     try:
         language, probability = _identifier().classify(sample)
