@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
+import pyarrow as pa
 
 # Names that share their first four characters and type with a batch name are compared; the similarity
 # bound keeps unrelated names with a small edit distance apart.
@@ -65,13 +66,30 @@ def record_aliases(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -
     found = con.execute(_SQL, [list(article_ids)]).fetchall()
     if not found:
         return 0
-    # A name that has become the more common spelling stops being an alias of the other one.
-    canonicals = [(canonical, kind) for _, kind, canonical, _ in found]
-    con.executemany("DELETE FROM entity_aliases WHERE alias = ? AND type = ?", canonicals)
-    con.executemany(
-        "INSERT INTO entity_aliases (alias, type, canonical, similarity) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (alias, type) DO UPDATE SET canonical = excluded.canonical, "
-        "similarity = excluded.similarity",
-        found,
+    aliases, kinds, canonicals, similarities = (list(column) for column in zip(*found, strict=True))
+    rows = pa.table(
+        {
+            "alias": pa.array(aliases, pa.string()),
+            "type": pa.array(kinds, pa.string()),
+            "canonical": pa.array(canonicals, pa.string()),
+            "similarity": pa.array(similarities, pa.float64()),
+        }
     )
+    # Set-based, one statement each (executemany ran one statement per row).
+    con.register("_found_aliases", rows)
+    try:
+        # A name that has become the more common spelling stops being an alias of the other one.
+        con.execute(
+            "DELETE FROM entity_aliases AS e "
+            "USING (SELECT DISTINCT canonical, type FROM _found_aliases) AS f "
+            "WHERE e.alias = f.canonical AND e.type = f.type"
+        ).fetchall()
+        con.execute(
+            "INSERT INTO entity_aliases (alias, type, canonical, similarity) "
+            "SELECT alias, type, canonical, similarity FROM _found_aliases "
+            "ON CONFLICT (alias, type) DO UPDATE SET canonical = excluded.canonical, "
+            "similarity = excluded.similarity"
+        ).fetchall()
+    finally:
+        con.unregister("_found_aliases")
     return len(found)

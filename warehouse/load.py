@@ -11,12 +11,14 @@ import hashlib
 import json
 import os
 import socket
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Iterator, MutableMapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from tasks.dedupe.stories import StoryResult
@@ -180,8 +182,29 @@ def _json(value: Any) -> str:
 
 def _arrow(schema: pa.Schema, rows: Sequence[tuple[Any, ...]]) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
-    arrays = [pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)]
+    return _arrow_columns(schema, columns)
+
+
+def _arrow_columns(schema: pa.Schema, columns: Sequence[Sequence[Any]]) -> pa.Table:
+    """An Arrow table from one Python sequence (or ready Arrow array) per column, in the schema's order."""
+    arrays = [
+        column if isinstance(column, pa.Array | pa.ChunkedArray) else pa.array(column, type=field.type)
+        for column, field in zip(columns, schema, strict=True)
+    ]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+@contextmanager
+def _timed(seconds: MutableMapping[str, float] | None, name: str) -> Iterator[None]:
+    """Add the wall-clock time of the block to seconds[name] when a mapping is given."""
+    if seconds is None:
+        yield
+        return
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
 
 
 @contextmanager
@@ -274,7 +297,35 @@ def known_documents(con: duckdb.DuckDBPyConnection, doc_ids: list[str]) -> set[s
 
 def record_hash(article: Article) -> str:
     """sha256 of the whole extracted record, children included: a reload changes rows only if this changes."""
-    return hashlib.sha256(_json(dataclasses.asdict(article)).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_json(_plain(article)).encode("utf-8")).hexdigest()
+
+
+# Field names per dataclass type, looked up once: `_plain` is called for every record of every article.
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """What `dataclasses.asdict` gives, as far as JSON can tell, without its deep copies.
+
+    The JSON of this is the JSON of `asdict(article)` character for character (tuples and lists both become
+    arrays, other leaves go to json as they are), so stored record hashes stay valid.
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple or kind is list:
+        return [_plain(item) for item in value]
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(kind):
+            if isinstance(value, list | tuple):
+                return [_plain(item) for item in value]
+            if isinstance(value, dict):
+                return {_plain(key): _plain(item) for key, item in value.items()}
+            return value
+        names = _FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    return {name: _plain(getattr(value, name)) for name in names}
 
 
 def load_batch(
@@ -289,9 +340,13 @@ def load_batch(
     rejects: Sequence[Reject] = (),
     visits: Sequence[UrlVisit] = (),
     stories: StoryResult | None = None,
+    seconds: MutableMapping[str, float] | None = None,
 ) -> dict[str, int]:
-    """Write one batch in one transaction; returns rows written (inserted or changed) per table."""
-    with transaction(con):
+    """Write one batch in one transaction; returns rows written (inserted or changed) per table.
+
+    With `seconds`, the wall-clock time of each table's writes is added to it (and the commit's to "commit").
+    """
+    with transaction(con, seconds):
         return write_batch(
             con,
             run_id,
@@ -303,16 +358,20 @@ def load_batch(
             rejects=rejects,
             visits=visits,
             stories=stories,
+            seconds=seconds,
         )
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+def transaction(
+    con: duckdb.DuckDBPyConnection, seconds: MutableMapping[str, float] | None = None
+) -> Iterator[None]:
     """BEGIN ... COMMIT, rolled back on any error: readers see all of it or none of it."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield
-        con.execute("COMMIT")
+        with _timed(seconds, "commit"):
+            con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
@@ -330,60 +389,83 @@ def write_batch(
     rejects: Sequence[Reject] = (),
     visits: Sequence[UrlVisit] = (),
     stories: StoryResult | None = None,
+    seconds: MutableMapping[str, float] | None = None,
 ) -> dict[str, int]:
     """The writes of `load_batch` inside a transaction the caller holds (reprocessing adds deletes to it)."""
     # Pages seen for the first time grow their host's template statistics (a later version does not).
-    locations = sorted({document.location for document in documents}) if cleaned else []
-    fresh = set(locations) - known_locations(con, locations)
-    counts = {"documents": _load_documents(con, run_id, documents)}
-    if fresh and (pages := record_template_blocks(con, cleaned, fresh)):
-        counts["host_pages"] = pages
+    with _timed(seconds, "host_pages"):
+        locations = sorted({document.location for document in documents}) if cleaned else []
+        fresh = set(locations) - known_locations(con, locations)
+    with _timed(seconds, "documents"):
+        counts = {"documents": _load_documents(con, run_id, documents)}
+    with _timed(seconds, "host_pages"):
+        if fresh and (pages := record_template_blocks(con, cleaned, fresh)):
+            counts["host_pages"] = pages
     # Before the rejects: a URL fetched at last drops its old ingest rejects, this batch's new ones stay.
     if visits:
-        counts["web_urls"] = record_visits(con, run_id, visits)
-    counts["removed_segments"] = _load_removed_segments(con, cleaned)
-    counts.update(_load_articles(con, run_id, articles))
-    if articles and (aliases := record_aliases(con, [article.article_id for article in articles])):
-        counts["entity_aliases"] = aliases
-    counts["fingerprints"] = _load_fingerprints(con, fingerprints)
-    counts["duplicates"] = _load_duplicates(con, run_id, duplicates)
+        with _timed(seconds, "web_urls"):
+            counts["web_urls"] = record_visits(con, run_id, visits)
+    with _timed(seconds, "removed_segments"):
+        counts["removed_segments"] = _load_removed_segments(con, cleaned)
+    counts.update(_load_articles(con, run_id, articles, seconds))
+    if articles:
+        with _timed(seconds, "entity_aliases"):
+            if aliases := record_aliases(con, [article.article_id for article in articles]):
+                counts["entity_aliases"] = aliases
+    with _timed(seconds, "fingerprints"):
+        counts["fingerprints"] = _load_fingerprints(con, fingerprints)
+    with _timed(seconds, "duplicates"):
+        counts["duplicates"] = _load_duplicates(con, run_id, duplicates)
     if stories is not None and stories.assignments:
-        counts["story_clusters"] = _load_stories(con, run_id, stories)
-    counts["rejects"] = _load_rejects(con, run_id, rejects)
+        with _timed(seconds, "story_clusters"):
+            counts["story_clusters"] = _load_stories(con, run_id, stories)
+    with _timed(seconds, "rejects"):
+        counts["rejects"] = _load_rejects(con, run_id, rejects)
     return counts
 
 
 def _load_documents(con: duckdb.DuckDBPyConnection, run_id: str, documents: Sequence[RawDocument]) -> int:
-    latest = {document.doc_id: document for document in documents}
-    rows = [
-        (
-            d.doc_id,
-            d.source,
-            d.location,
-            d.url,
-            _utc(d.fetched_at),
-            d.content_type,
-            d.charset,
-            d.raw,
-            d.raw_sha256,
-            run_id,
-            d.http_status,
-            d.final_url,
-            d.etag,
-            d.last_modified,
-        )
-        for d in latest.values()
+    latest = list({document.doc_id: document for document in documents}.values())
+    columns = [
+        [d.doc_id for d in latest],
+        [d.source for d in latest],
+        [d.location for d in latest],
+        [d.url for d in latest],
+        [_utc(d.fetched_at) for d in latest],
+        [d.content_type for d in latest],
+        [d.charset for d in latest],
+        _binary_array([d.raw for d in latest]),
+        [d.raw_sha256 for d in latest],
+        [run_id] * len(latest),
+        [d.http_status for d in latest],
+        [d.final_url for d in latest],
+        [d.etag for d in latest],
+        [d.last_modified for d in latest],
     ]
     # A document id names the item; new bytes under it (a re-fetch of a changed page) replace the old ones,
     # the same bytes again change nothing.
     return _upsert(
         con,
         "documents",
-        _arrow(DOCUMENT_SCHEMA, rows),
+        _arrow_columns(DOCUMENT_SCHEMA, columns),
         keys=["doc_id"],
         changed_when="documents.raw_sha256 IS DISTINCT FROM excluded.raw_sha256",
         computed={"loaded_at": "current_timestamp"},
     )
+
+
+def _binary_array(values: Sequence[bytes]) -> pa.Array:
+    """A binary Arrow array made from one joined buffer and its offsets: a memory copy, not one per value.
+
+    (`pa.array` over a list of page-sized bytes objects is several times slower.)
+    """
+    sizes = np.fromiter((len(value) for value in values), dtype=np.int64, count=len(values))
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    if offsets[-1] >= 2**31:
+        return pa.array(values, type=pa.binary())  # past 32-bit offsets: let Arrow split it into chunks
+    buffers = [None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(b"".join(values))]
+    return pa.Array.from_buffers(pa.binary(), len(values), buffers)
 
 
 def _load_removed_segments(con: duckdb.DuckDBPyConnection, cleaned: Sequence[CleanDocument]) -> int:
@@ -433,116 +515,149 @@ def _merged_entities(entities: Sequence[Entity]) -> list[Entity]:
     return list(merged.values())
 
 
-def _child_rows(article: Article) -> dict[str, list[tuple[Any, ...]]]:
-    article_id = article.article_id
-    return {
-        "entities": [
-            (
-                article_id,
-                e.name,
-                e.type,
-                e.mentions,
-                e.first_offset,
-                e.country_code,
-                list(e.aliases),
-                e.latitude,
-                e.longitude,
-            )
-            for e in _merged_entities(article.entities)
-        ],
-        "entity_mentions": [
-            (article_id, position, m.name, m.type, m.surface, m.start, m.end)
-            for position, m in enumerate(article.mentions)
-        ],
-        "quotes": [
-            (article_id, position, q.text, q.speaker, q.cue, q.start, q.end, q.kind)
-            for position, q in enumerate(article.quotes)
-        ],
-        "links": [
-            (article_id, position, link.url, link.anchor, link.kind)
-            for position, link in enumerate(article.links)
-        ],
-        "dates_mentioned": [
-            (article_id, position, d.text, d.start_date, d.end_date, d.start, d.end)
-            for position, d in enumerate(article.dates)
-        ],
-        "amounts": [
-            (article_id, position, a.text, a.value, a.unit, a.start, a.end)
-            for position, a in enumerate(article.amounts)
-        ],
+def _child_columns(articles: Sequence[Article]) -> dict[str, list[list[Any]]]:
+    """The derived rows of these articles, one Python list per column of each child table.
+
+    Built column by column in one pass, so Arrow takes each column whole (no per-row tuples to transpose).
+    """
+    tables: dict[str, list[list[Any]]] = {
+        table: [[] for _ in schema] for table, schema in _ARTICLE_CHILDREN.items()
     }
+    e_id, e_name, e_type, e_mentions, e_first, e_country, e_aliases, e_lat, e_lon = tables["entities"]
+    m_id, m_pos, m_name, m_type, m_surface, m_start, m_end = tables["entity_mentions"]
+    q_id, q_pos, q_text, q_speaker, q_cue, q_start, q_end, q_kind = tables["quotes"]
+    l_id, l_pos, l_url, l_anchor, l_kind = tables["links"]
+    d_id, d_pos, d_text, d_start_date, d_end_date, d_start, d_end = tables["dates_mentioned"]
+    a_id, a_pos, a_text, a_value, a_unit, a_start, a_end = tables["amounts"]
+    for article in articles:
+        article_id = article.article_id
+        entities = _merged_entities(article.entities)
+        e_id += [article_id] * len(entities)
+        e_name += [e.name for e in entities]
+        e_type += [e.type for e in entities]
+        e_mentions += [e.mentions for e in entities]
+        e_first += [e.first_offset for e in entities]
+        e_country += [e.country_code for e in entities]
+        e_aliases += [list(e.aliases) for e in entities]
+        e_lat += [e.latitude for e in entities]
+        e_lon += [e.longitude for e in entities]
+        mentions = article.mentions
+        m_id += [article_id] * len(mentions)
+        m_pos += range(len(mentions))
+        m_name += [m.name for m in mentions]
+        m_type += [m.type for m in mentions]
+        m_surface += [m.surface for m in mentions]
+        m_start += [m.start for m in mentions]
+        m_end += [m.end for m in mentions]
+        quotes = article.quotes
+        q_id += [article_id] * len(quotes)
+        q_pos += range(len(quotes))
+        q_text += [q.text for q in quotes]
+        q_speaker += [q.speaker for q in quotes]
+        q_cue += [q.cue for q in quotes]
+        q_start += [q.start for q in quotes]
+        q_end += [q.end for q in quotes]
+        q_kind += [q.kind for q in quotes]
+        links = article.links
+        l_id += [article_id] * len(links)
+        l_pos += range(len(links))
+        l_url += [link.url for link in links]
+        l_anchor += [link.anchor for link in links]
+        l_kind += [link.kind for link in links]
+        dates = article.dates
+        d_id += [article_id] * len(dates)
+        d_pos += range(len(dates))
+        d_text += [d.text for d in dates]
+        d_start_date += [d.start_date for d in dates]
+        d_end_date += [d.end_date for d in dates]
+        d_start += [d.start for d in dates]
+        d_end += [d.end for d in dates]
+        amounts = article.amounts
+        a_id += [article_id] * len(amounts)
+        a_pos += range(len(amounts))
+        a_text += [a.text for a in amounts]
+        a_value += [a.value for a in amounts]
+        a_unit += [a.unit for a in amounts]
+        a_start += [a.start for a in amounts]
+        a_end += [a.end for a in amounts]
+    return tables
 
 
 def _load_articles(
-    con: duckdb.DuckDBPyConnection, run_id: str, articles: Sequence[Article]
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    articles: Sequence[Article],
+    seconds: MutableMapping[str, float] | None = None,
 ) -> dict[str, int]:
     counts = {"articles": 0, **dict.fromkeys(_ARTICLE_CHILDREN, 0)}
     latest = {article.article_id: article for article in articles}
     if not latest:
         return counts
-    hashes = {article_id: record_hash(article) for article_id, article in latest.items()}
-    stored = dict(
-        con.execute(
-            f"SELECT article_id, record_sha256 FROM articles WHERE {_ids_in('article_id')}", [list(latest)]
-        ).fetchall()
-    )
-    changed = [
-        article for article_id, article in latest.items() if stored.get(article_id) != hashes[article_id]
-    ]
-    if not changed:
-        return counts
-    rows = [
-        (
-            a.article_id,
-            a.doc_id,
-            a.source,
-            a.url,
-            a.canonical_url,
-            a.site,
-            a.title,
-            a.subtitle,
-            list(a.authors),
-            _utc(a.published_at),
-            _utc(a.updated_at),
-            a.language,
-            a.image_url,
-            a.image_caption,
-            a.text,
-            a.word_count,
-            a.text_sha256,
-            _json(a.evidence),
-            hashes[a.article_id],
-            run_id,
-            a.kind,
-            a.tone,
-            a.section,
-            list(a.tags),
-            a.image_credit,
+    with _timed(seconds, "articles"):
+        hashes = {article_id: record_hash(article) for article_id, article in latest.items()}
+        stored = dict(
+            con.execute(
+                f"SELECT article_id, record_sha256 FROM articles WHERE {_ids_in('article_id')}",
+                [list(latest)],
+            ).fetchall()
         )
-        for a in changed
-    ]
-    counts["articles"] = _upsert(
-        con,
-        "articles",
-        _arrow(ARTICLE_SCHEMA, rows),
-        keys=["article_id"],
-        changed_when="articles.record_sha256 IS DISTINCT FROM excluded.record_sha256",
-        computed={"loaded_at": "current_timestamp"},
-    )
-    changed_ids = [article.article_id for article in changed]
-    children: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _ARTICLE_CHILDREN}
-    for article in changed:
-        for table, table_rows in _child_rows(article).items():
-            children[table].extend(table_rows)
-    for table, schema in _ARTICLE_CHILDREN.items():
-        con.execute(f"DELETE FROM {table} WHERE {_ids_in('article_id')}", [changed_ids])
-        if not children[table]:
-            continue
-        columns = ", ".join(schema.names)
-        with _registered(con, f"_load_{table}", _arrow(schema, children[table])) as view:
-            counts[table] = _count(
-                con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}")
+        changed = [
+            article for article_id, article in latest.items() if stored.get(article_id) != hashes[article_id]
+        ]
+        if not changed:
+            return counts
+        rows = [
+            (
+                a.article_id,
+                a.doc_id,
+                a.source,
+                a.url,
+                a.canonical_url,
+                a.site,
+                a.title,
+                a.subtitle,
+                list(a.authors),
+                _utc(a.published_at),
+                _utc(a.updated_at),
+                a.language,
+                a.image_url,
+                a.image_caption,
+                a.text,
+                a.word_count,
+                a.text_sha256,
+                _json(a.evidence),
+                hashes[a.article_id],
+                run_id,
+                a.kind,
+                a.tone,
+                a.section,
+                list(a.tags),
+                a.image_credit,
             )
+            for a in changed
+        ]
+        counts["articles"] = _upsert(
+            con,
+            "articles",
+            _arrow(ARTICLE_SCHEMA, rows),
+            keys=["article_id"],
+            changed_when="articles.record_sha256 IS DISTINCT FROM excluded.record_sha256",
+            computed={"loaded_at": "current_timestamp"},
+        )
+    with _timed(seconds, "children: columns"):
+        changed_ids = [article.article_id for article in changed]
+        children = _child_columns(changed)
+    for table, schema in _ARTICLE_CHILDREN.items():
+        with _timed(seconds, table):
+            # An article's derived rows are replaced as a set: one DELETE and one INSERT per table per batch.
+            con.execute(f"DELETE FROM {table} WHERE {_ids_in('article_id')}", [changed_ids])
+            if not children[table][0]:
+                continue
+            columns = ", ".join(schema.names)
+            with _registered(con, f"_load_{table}", _arrow_columns(schema, children[table])) as view:
+                counts[table] = _count(
+                    con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {view}")
+                )
     return counts
 
 
