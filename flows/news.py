@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
@@ -59,6 +59,10 @@ DEFAULT_WAREHOUSE = "warehouse/wirehouse.duckdb"
 # rejected pages too), Prefect's bookkeeping well under the cost of cleaning, while a batch still lands every
 # few seconds.
 DEFAULT_BATCH_SIZE = 300
+# The first batches are smaller (50, 100, 200, then batch_size) so the first rows land within seconds of the
+# start, while a long run still moves in full batches: a 10,000-item backfill takes 36 batches instead of 34.
+FIRST_BATCH_SIZE = 50
+T = TypeVar("T")
 # A Prefect global concurrency limit of one slot: dedupe+load of a batch is one critical section across runs.
 WRITER_LIMIT = "wirehouse-warehouse-writer"
 KNOWN_SOURCE_SCHEMES = ("http://", "https://", "file://")
@@ -541,6 +545,20 @@ def land_staged_batches(
         logger.info("landed staged batch %s from run %s", path.name, batch.run_id)
 
 
+
+def split_batches(items: list[T], batch_size: int) -> list[list[T]]:
+    """Cut the planned items into batches that grow from FIRST_BATCH_SIZE, doubling, up to batch_size.
+
+    Always one batch at least (an empty one when there is nothing to do), so every run records itself alike.
+    """
+    batches: list[list[T]] = []
+    size, start = min(batch_size, FIRST_BATCH_SIZE), 0
+    while start < len(items):
+        batches.append(items[start : start + size])
+        start += size
+        size = min(batch_size, size * 2)
+    return batches or [[]]
+
 @flow(
     name="news-pipeline", description="Ingest news sources, clean, extract, dedupe and land them in DuckDB."
 )
@@ -722,7 +740,7 @@ def news_pipeline(
             tally.steps[f"listings_{name}"] = count
         tally.steps.update(plan.passed_by)
         tally.add_rejects(plan.rejects)
-        batches = [items[i : i + batch_size] for i in range(0, len(items), batch_size)] or [[]]
+        batches = split_batches(items, batch_size)
         total = len(batches)
         logger.info("%d items from %d sources in %d batches", len(items), len(sources), total)
         listener.planned(len(items), total)

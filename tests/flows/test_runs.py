@@ -186,3 +186,14 @@ def test_a_run_creates_the_one_slot_writer_limit(tmp_path: Path, seeds_dir: Path
     news_pipeline(sources=[str(tmp_path / "none-*.txt")], warehouse_path=str(tmp_path / "w.duckdb"))
     with get_client(sync_client=True) as client:
         assert client.read_global_concurrency_limit_by_name(WRITER_LIMIT).limit == 1
+
+
+def test_batches_grow_from_a_small_first_one_to_the_batch_size() -> None:
+    from flows.news import FIRST_BATCH_SIZE, split_batches
+
+    items = list(range(1000))
+    batches = split_batches(items, 300)
+    assert [len(batch) for batch in batches] == [FIRST_BATCH_SIZE, 100, 200, 300, 300, 50]
+    assert [item for batch in batches for item in batch] == items
+    assert [len(batch) for batch in split_batches(items[:7], 3)] == [3, 3, 1]
+    assert split_batches([], 300) == [[]]
