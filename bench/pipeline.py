@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 # The flow's temporary Prefect server has no one to report usage to (and its telemetry job logs lock noise).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
+from flows.news import DEFAULT_BATCH_SIZE, split_batches  # noqa: E402
 from tasks.clean import clean_document  # noqa: E402
 from tasks.extract import extract_article  # noqa: E402
 from tasks.ingest.files import read_file  # noqa: E402
@@ -421,7 +422,11 @@ def main() -> None:
 
         ratio = pages_per_second / bare_rate
         target_ratio = 0.8 * cores
-        per_10k = task_runs * 10_000 / max(articles, 1)
+        # Task runs grow with batches, and the first batches are small (flows.news.split_batches): count the
+        # batches a 10,000-item run makes and give each the task runs this run's batches took.
+        batch_size = args.batch_size or DEFAULT_BATCH_SIZE
+        batches_here = len(split_batches(list(range(len(paths))), batch_size))
+        per_10k = task_runs / batches_here * len(split_batches(list(range(10_000)), batch_size))
         to_first = facts["first_loaded"] - first.started_at
         print()
         print(f"figures (measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores)")
