@@ -545,7 +545,6 @@ def land_staged_batches(
         logger.info("landed staged batch %s from run %s", path.name, batch.run_id)
 
 
-
 def split_batches(items: list[T], batch_size: int) -> list[list[T]]:
     """Cut the planned items into batches that grow from FIRST_BATCH_SIZE, doubling, up to batch_size.
 
@@ -558,6 +557,7 @@ def split_batches(items: list[T], batch_size: int) -> list[list[T]]:
         start += size
         size = min(batch_size, size * 2)
     return batches or [[]]
+
 
 @flow(
     name="news-pipeline", description="Ingest news sources, clean, extract, dedupe and land them in DuckDB."

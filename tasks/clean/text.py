@@ -511,6 +511,25 @@ def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] |
     return None
 
 
+def dateline_candidates(text: str) -> list[Candidate]:
+    """The published/updated candidates of one byline or dateline line, read as the plain-text cleaner reads
+    its lines: "By Jane Doe | Updated 28 Oct 2024, 05:55 PM IST", "Stand: 12.03.2024, 14:05 Uhr", or a line
+    that is only a date ("Thu 9 May 2024 08.05 BST"). Empty for anything else.
+
+    For lines another cleaner dropped as bylines without reading their dates (tasks/extract/metadata.py
+    reads the HTML cleaner's removed byline segments with it)."""
+    bare = _LEADING_BULLET.sub("", " ".join(text.split()))
+    words = bare.split()
+    if not words or len(words) > _MAX_BYLINE_WORDS:
+        return []
+    parsed = _parse_dateline(bare)
+    if parsed is not None:
+        return [Candidate(field, value, evidence) for field, value, evidence in parsed[1]]
+    if _is_date_only(_describe(0, words, bare)):
+        return [Candidate("published", bare, "dateline")]
+    return []
+
+
 def _byline_names(text: str, *, needs_lead: bool) -> list[str] | None:
     """The names of a byline line, or None when the line is not a byline."""
     if "http" in text:

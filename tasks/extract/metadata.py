@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from tasks.clean.text import dateline_candidates
 from tasks.extract.dates import ParsedTimestamp, parse_timestamp
 from tasks.extract.language import (
     MIN_CONFIDENCE,
@@ -72,6 +73,7 @@ _TRUST: tuple[tuple[str, float], ...] = (
     ("caption", 3),
     ("figcaption", 3),
     ("title-tag", 2),
+    ("url", 1),
 )
 _DEFAULT_TRUST = 2.0
 # A relative time ("2 hours ago") is only as good as the fetch time it is read against.
@@ -88,19 +90,30 @@ _ROLES = tuple(sorted((r.lower() for r in _AUTHOR_DATA["roles"]), key=len, rever
 _PLACEHOLDERS = frozenset(p.lower() for p in _AUTHOR_DATA["placeholders"])
 _AGENCIES = {a.lower(): a for a in _AUTHOR_DATA["agencies"]}
 _ROLE_PREFIX = re.compile(r"^(?:" + "|".join(re.escape(r) for r in _ROLES) + r")\b[\s:,-]*", re.IGNORECASE)
-_ROLE_SUFFIX = re.compile(r"[\s,-]*\b(?:" + "|".join(re.escape(r) for r in _ROLES) + r")$", re.IGNORECASE)
+_BEATS = tuple(sorted((b.lower() for b in _AUTHOR_DATA["beats"]), key=len, reverse=True))
+# A role may follow a beat ("Environment correspondent"): the beat goes with it.
+_ROLE_SUFFIX = re.compile(
+    r"[\s,-]*\b(?:(?:" + "|".join(re.escape(b) for b in _BEATS) + r")\s+)?"
+    r"(?:" + "|".join(re.escape(r) for r in _ROLES) + r")$",
+    re.IGNORECASE,
+)
 # "By" and its equivalents in the languages of the pages we read (de von, fr par, es/pt por, nl door,
 # pl przez/autor), with or without a colon.
 _BY = re.compile(
     r"^\s*(?:(?:written|reported|posted|compiled|edited|story|text|words|interview|report|analysis)\s+)?"
-    r"(?:by|von|par|por|door|przez|autor|autorin|author)\b[\s:]*",
+    r"(?:by|von|par|por|door|przez|autor|autorin|author|(?-i:di))\b[\s:]*",
     re.IGNORECASE,
 )
 _HTML_TAG = re.compile(r"<[^>]*>")
 # A name printed on the page: letters, dots, apostrophes and hyphens only.
 _NAME_CHARACTERS = re.compile(r"[^\W\d_][\w.'’-]*(?: [\w.'’-]+)*")
 _STRUCTURED_EVIDENCE = ("json-ld", "meta:", "og", "itemprop", "twitter")
-_AUTHOR_SEPARATORS = re.compile(r"\s*(?:[,;|/•·\n()]|&|\band\b|\bwith\b|\bund\b|\bet\b)\s*", re.IGNORECASE)
+_AUTHOR_SEPARATORS = re.compile(
+    r"\s*(?:[,;|/•·\n()]|&|\band\b|\bwith\b|\bund\b|\bet\b|\scom\s)\s*", re.IGNORECASE
+)
+# "and" in es/it/pt/nl/pl is also a name particle (José Ortega y Gasset): it joins two names only when each
+# side has two words or more ("Carmen Ruiz y Javier Ortega").
+_SHORT_AND = re.compile(r"\s+(?:y|e|en|i)\s+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.IGNORECASE)
@@ -116,7 +129,7 @@ def resolve_metadata(doc: CleanDocument, default_timezone: str = "UTC") -> Metad
     """
     evidence: dict[str, str] = {}
     by_field: dict[str, list[tuple[float, int, Candidate]]] = {}
-    for order, candidate in enumerate(doc.candidates):
+    for order, candidate in enumerate((*doc.candidates, *_unread_datelines(doc), *_url_dates(doc))):
         if candidate.value and candidate.value.strip():
             by_field.setdefault(candidate.field, []).append((_trust(candidate.evidence), order, candidate))
     for ranked in by_field.values():
@@ -140,7 +153,7 @@ def resolve_metadata(doc: CleanDocument, default_timezone: str = "UTC") -> Metad
     )
     image_url = _first_url(ranked("image_url"), canonical_url or doc.url, evidence, "image_url")
     image_caption = _first_text(ranked("image_caption"), evidence, "image_caption")
-    image_credit = _resolve_credit(ranked("image_credit"), evidence)
+    image_credit = _resolve_credit(ranked("image_credit"), ranked("image_caption"), evidence)
     section = _first_text(ranked("section"), evidence, "section")
     tags = _resolve_tags(ranked("tag"), evidence)
     return Metadata(
@@ -180,6 +193,55 @@ def _first_text(candidates: list[Candidate], evidence: dict[str, str], name: str
             evidence[name] = candidate.evidence
             return value
     return None
+
+
+# Evidence of the candidates a cleaner reads from visible byline and dateline lines.
+_LINE_EVIDENCE = frozenset({"byline", "dateline", "first-published-line", "published-line", "updated-line"})
+_LINE_REASONS = frozenset({"byline", "dateline"})
+# A date in the URL's path: /2024/08/17/, /2024-08-17/, /2024/may/09/.
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[/-]"
+    r"(0?[1-9]|[12]\d|3[01])(?=[/_.-]|$)",
+    re.IGNORECASE,
+)
+_URL_MONTHS = {
+    name: index
+    for index, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
+
+
+def _unread_datelines(doc: CleanDocument) -> list[Candidate]:
+    """Published/updated candidates of the byline and dateline lines the cleaner dropped without reading.
+
+    The plain-text cleaner reads its datelines itself; the HTML cleaner drops "By Jane Doe | Updated 28 Oct
+    2024, 05:55 PM IST" or "Stand: 12.03.2024, 14:05 Uhr" as a byline and keeps only the names. When no
+    candidate came from such a line, the dropped lines are read here, in page order."""
+    if any(c.field in ("published", "updated") and c.evidence in _LINE_EVIDENCE for c in doc.candidates):
+        return []
+    found: list[Candidate] = []
+    for segment in doc.removed:
+        if segment.reason in _LINE_REASONS:
+            found.extend(dateline_candidates(segment.text))
+    return found
+
+
+def _url_dates(doc: CleanDocument) -> list[Candidate]:
+    """The day in the page's URL, the least trusted published candidate (a date, never a time)."""
+    urls = [doc.url or ""] + [c.value for c in doc.candidates if c.field == "canonical_url"]
+    for url in urls:
+        try:
+            path = urlsplit(url).path
+        except ValueError:
+            continue
+        match = _URL_DATE.search(path)
+        if match is None:
+            continue
+        year, month, day = match.groups()
+        number = int(month) if month.isdigit() else _URL_MONTHS[month.lower()]
+        return [Candidate("published", f"{int(year):04d}-{number:02d}-{int(day):02d}", "url")]
+    return []
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -304,7 +366,12 @@ def split_authors(value: str, *, strict: bool = False) -> list[str]:
     if not value or _URL.match(value.strip()):
         return []
     text = _HANDLE.sub(" ", _EMAIL.sub(" ", _HTML_TAG.sub(" ", value)))
-    parts = [p for p in _AUTHOR_SEPARATORS.split(_BY.sub("", text)) if p.strip()]
+    parts = [
+        piece
+        for part in _AUTHOR_SEPARATORS.split(_BY.sub("", text))
+        if part.strip()
+        for piece in _split_short_and(part.strip())
+    ]
     names: list[str] = []
     seen: set[str] = set()
     for part in parts:
@@ -315,6 +382,13 @@ def split_authors(value: str, *, strict: bool = False) -> list[str]:
             seen.add(name.casefold())
             names.append(name)
     return names
+
+
+def _split_short_and(part: str) -> list[str]:
+    pieces = _SHORT_AND.split(part)
+    if len(pieces) > 1 and all(len(piece.split()) >= 2 for piece in pieces):
+        return pieces
+    return [part]
 
 
 # Lower-case words that may sit inside a name (Ursula von der Leyen, Luiz Inácio Lula da Silva).
@@ -424,9 +498,18 @@ def _deduplicate(names: Iterable[str]) -> list[str]:
 # A credit line's label, which says nothing of who made the picture: "Photo:", "(AP Photo/...)" keeps "AP".
 _CREDIT_LABEL = re.compile(
     r"^(?:(?:photo(?:graph)?s?|pictures?|image|credit|foto|bild|fotos?|source|quelle|crédits?|cr[ée]dito)"
-    r"(?:\s+(?:credit|by|von|par|de))?\s*[:|-]\s*|©\s*|\(c\)\s*)",
+    r"(?:\s+(?:credit|by|von|par|de))?\s*[:|-]\s*|©\s*|\(c\)\s*"
+    # "Photo Antoine Leclerc", "foto Stefano Ricci": the label without a colon, a name after it.
+    r"|(?:photo|foto|bild|beeld)\s+(?=(?-i:[A-ZÀ-Þ])))",
     re.IGNORECASE,
 )
+# A credit at the end of a caption: "Divers at work. Photograph: Ben Whitlock", "(foto Stefano Ricci)".
+_CAPTION_CREDIT = re.compile(
+    r"(?:^|[.!?]\s+|\s[|–—-]\s|\()(?:photo(?:graph)?|picture|image|foto|beeld|bild|crédit photo|credit)s?"
+    r"(?:\s*[:]\s*|\s+(?=(?-i:[A-ZÀ-Þ])))(?P<credit>[^:|()]{2,80}?)\)?\s*$",
+    re.IGNORECASE,
+)
+
 
 # A site's own footer marked "copyright" is not a picture credit: "© 2006-2018 ... powered by WordPress".
 _SITE_FOOTER = re.compile(
@@ -437,8 +520,20 @@ _SITE_FOOTER = re.compile(
 _MAX_CREDIT_WORDS = 12
 
 
-def _resolve_credit(candidates: list[Candidate], evidence: dict[str, str]) -> str | None:
-    """Who the lead image is credited to, as printed, without brackets or a "Photo:" label."""
+def _resolve_credit(
+    candidates: list[Candidate], captions: list[Candidate], evidence: dict[str, str]
+) -> str | None:
+    """Who the lead image is credited to, as printed, without brackets or a "Photo:" label.
+
+    Without a credit candidate, a caption's closing "Photograph: ..." or "(foto ...)" is the credit."""
+    if not candidates:
+        for caption in captions:
+            match = _CAPTION_CREDIT.search(_clean(caption.value))
+            if match:
+                candidates = [
+                    Candidate("image_credit", match.group("credit"), f"{caption.evidence} (caption end)")
+                ]
+                break
     for candidate in candidates:
         value = _clean(candidate.value).strip("()[] ")
         value = _CREDIT_LABEL.sub("", value, count=1).strip(" ()[]")
@@ -505,7 +600,7 @@ def _resolve_times(
         name: [
             (c, p)
             for c in candidates
-            if (p := parse_timestamp(c.value, fetched_at=fetched_at, day_first=day_first))
+            if (p := parse_timestamp(_english_date(c.value), fetched_at=fetched_at, day_first=day_first))
         ]
         for name, candidates in (("published", published), ("updated", updated))
     }
@@ -549,6 +644,37 @@ def _resolve_times(
         published_time.value if published_time else None,
         updated_time.value if updated_time else None,
     )
+
+
+_DATE_DATA = json.loads((Path(__file__).parent / "metadata_dates.json").read_text(encoding="utf-8"))
+_FOREIGN_MONTHS = {
+    name.casefold(): number for table in _DATE_DATA["months"].values() for name, number in table.items()
+}
+_ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September")
+_ENGLISH_MONTHS += ("October", "November", "December")
+# "5 mars 2024", "15 de março de 2024", "12 czerwca 2024 r.": a month between a day and a year.
+_FOREIGN_DATE = re.compile(
+    r"\b(?P<day>[0-3]?\d)\.?\s+(?:de\s+)?(?P<month>"
+    + "|".join(re.escape(name) for name in sorted(_FOREIGN_MONTHS, key=len, reverse=True))
+    + r")\.?,?\s+(?:de\s+)?(?P<year>(?:19|20)\d\d)\b(?:\s*r\.)?",
+    re.IGNORECASE,
+)
+_CONNECTOR = re.compile(
+    r"(?<=\d)(?P<gap>,?\s+)(?:"
+    + "|".join(re.escape(word) for word in sorted(_DATE_DATA["connectors"], key=len, reverse=True))
+    + r")\s+(?=\d)",
+    re.IGNORECASE,
+)
+
+
+def _english_date(value: str) -> str:
+    """A day-month-year date in another language, rewritten for parse_timestamp: '7 febbraio 2024 alle
+    16:20' -> '7 February 2024 16:20'. Anything else is returned unchanged."""
+    rewritten = _FOREIGN_DATE.sub(
+        lambda m: f"{m['day']} {_ENGLISH_MONTHS[_FOREIGN_MONTHS[m['month'].casefold()] - 1]} {m['year']}",
+        value,
+    )
+    return _CONNECTOR.sub(lambda m: m["gap"], rewritten)
 
 
 def _make_aware(

@@ -392,3 +392,105 @@ def test_section_and_tags_are_resolved_with_their_evidence() -> None:
     assert meta.section == "World"
     assert [tag.casefold() for tag in meta.tags] == ["harbour", "budget"]
     assert meta.evidence["section"] == "meta:article:section"
+
+
+# -- found with the metadata gold set (tests/data/metadata-gold) ------------------------------------------
+
+
+def test_datelines_the_html_cleaner_dropped_as_bylines_are_read() -> None:
+    # The HTML cleaner keeps a byline's names and drops the line; its dates are read from the removed line.
+    removed = (
+        RemovedSegment(3, "By Jane Doe and John Roe | Updated 28 Oct 2024, 05:55 PM IST", "byline"),
+        RemovedSegment(4, "Published 28 Oct 2024, 03:10 PM IST", "dateline"),
+        RemovedSegment(9, "Read more: Published 2 Jan 2020, 01:00 PM IST", "related-links"),
+    )
+    meta = resolve_metadata(_doc((Candidate("author", "Jane Doe", "byline"),), removed=removed))
+    assert meta.published_at == datetime(2024, 10, 28, 15, 10, tzinfo=IST)
+    assert meta.updated_at == datetime(2024, 10, 28, 17, 55, tzinfo=IST)
+
+
+def test_dropped_lines_are_not_read_again_when_the_cleaner_read_its_datelines() -> None:
+    candidates = (Candidate("published", "28 Oct 2024, 05:55 PM IST", "first-published-line"),)
+    removed = (RemovedSegment(3, "Published 1 Oct 2024, 09:00 AM IST", "dateline"),)
+    meta = resolve_metadata(_doc(candidates, removed=removed))
+    assert meta.published_at == datetime(2024, 10, 28, 17, 55, tzinfo=IST)
+
+
+def test_german_stand_line_is_the_time_of_a_zone_less_german_page() -> None:
+    removed = (RemovedSegment(2, "Stand: 04.06.2024, 18:22 Uhr", "byline"),)
+    paragraphs = (
+        "Der Landtag in Dresden hat am Dienstag ein Gesetz beschlossen, das die Stadt Leipzig begrüßt.",
+    )
+    meta = resolve_metadata(_doc((Candidate("language", "de", "html-lang"),), paragraphs, removed))
+    assert meta.published_at == datetime(2024, 6, 4, 18, 22, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.mark.parametrize(
+    ("printed", "wall"),
+    [
+        ("Pubblicato il 7 febbraio 2024 alle 16:20", datetime(2024, 2, 7, 16, 20)),
+        ("Publié le 5 mars 2024 à 09h30", datetime(2024, 3, 5, 9, 30)),
+        ("Gepubliceerd: 3 oktober 2024 17:50", datetime(2024, 10, 3, 17, 50)),
+        ("Publicado em 22/10/2024 às 19h05", datetime(2024, 10, 22, 19, 5)),
+        ("15 de março de 2024, 11:05", datetime(2024, 3, 15, 11, 5)),
+        ("6 feb. 2024, 13:45", datetime(2024, 2, 6, 13, 45)),
+        ("12 czerwca 2024 o godz. 08:30", datetime(2024, 6, 12, 8, 30)),
+    ],
+)
+def test_month_names_and_connectors_of_other_languages(printed: str, wall: datetime) -> None:
+    meta = resolve_metadata(_doc(), default_timezone="UTC")
+    assert meta.published_at is None
+    meta = resolve_metadata(_doc(removed=(RemovedSegment(1, printed, "dateline"),)), default_timezone="UTC")
+    assert meta.published_at == wall.replace(tzinfo=UTC)
+
+
+def test_three_hours_ago_is_not_read_as_august() -> None:
+    removed = (RemovedSegment(1, "By Jane Doe · Published 3 hours ago", "byline"),)
+    meta = resolve_metadata(_doc(removed=removed))
+    assert meta.published_at == FETCHED - timedelta(hours=3)
+
+
+def test_a_date_in_the_url_is_the_last_resort() -> None:
+    meta = resolve_metadata(_doc(url="https://www.example.com/2024/08/17/library-late-opening/"))
+    assert meta.published_at is not None and meta.published_at.date().isoformat() == "2024-08-17"
+    assert meta.evidence["published_at"].startswith("url;")
+    timed = (Candidate("published", "2024-08-16T22:40:00-04:00", "og"),)
+    meta = resolve_metadata(_doc(timed, url="https://www.example.com/2024/08/17/library-late-opening/"))
+    assert meta.published_at == datetime(2024, 8, 16, 22, 40, tzinfo=timezone(timedelta(hours=-4)))
+    meta = resolve_metadata(_doc(url="https://www.example.com/uk-news/2024/may/09/seagrass"))
+    assert meta.published_at is not None and meta.published_at.date().isoformat() == "2024-05-09"
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Door Pieter de Boer en Femke Smits", ["Pieter de Boer", "Femke Smits"]),
+        ("Por Carmen Ruiz y Javier Ortega", ["Carmen Ruiz", "Javier Ortega"]),
+        ("di Luca Ferri e Chiara Sala", ["Luca Ferri", "Chiara Sala"]),
+        ("José Ortega y Gasset", ["José Ortega y Gasset"]),  # a particle inside one name
+        ("Inês Carvalho com Lusa", ["Inês Carvalho", "Lusa"]),
+        ("Marta Zielińska, PAP", ["Marta Zielińska", "PAP"]),
+        ("Fiona Gallagher Environment correspondent", ["Fiona Gallagher"]),
+        ("Par Hugo Lambert, envoyé spécial à Marseille", ["Hugo Lambert"]),
+        ("Redação", []),
+    ],
+)
+def test_bylines_of_other_languages_beats_and_agencies(byline: str, names: list[str]) -> None:
+    assert split_authors(byline, strict=True) == names
+
+
+def test_image_credit_at_the_end_of_a_caption_or_without_a_colon() -> None:
+    caption = (
+        Candidate("image_caption", "Divers checking the plots. Photograph: Ben Whitlock", "figcaption"),
+    )
+    assert resolve_metadata(_doc(caption)).image_credit == "Ben Whitlock"
+    caption = (Candidate("image_caption", "Grappoli in un vigneto (foto Stefano Ricci)", "figcaption"),)
+    assert resolve_metadata(_doc(caption)).image_credit == "Stefano Ricci"
+    credit = (Candidate("image_credit", "Photo Antoine Leclerc", "json-ld"),)
+    assert resolve_metadata(_doc(credit)).image_credit == "Antoine Leclerc"
+    assert (
+        resolve_metadata(
+            _doc((Candidate("image_caption", "A photo of the quay", "figcaption"),))
+        ).image_credit
+        is None
+    )
