@@ -119,6 +119,7 @@ _HANDLE = re.compile(r"(?<!\w)@\w+")
 _URL = re.compile(r"^(?:https?:)?//|^www\.", re.IGNORECASE)
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:·•»]\s+")
 _SPACE = re.compile(r"\s+")
+_LOCALE_TAG = re.compile(r"^\s*[A-Za-z]{2,3}[-_][A-Za-z]{2}\s*$")
 
 
 def resolve_metadata(doc: CleanDocument, default_timezone: str = "UTC") -> Metadata:
@@ -145,8 +146,9 @@ def resolve_metadata(doc: CleanDocument, default_timezone: str = "UTC") -> Metad
     authors = _resolve_authors(by_field.get("author", []), site, evidence)
     language = _resolve_language(ranked("language"), doc.text, evidence)
     furniture = "\n".join(segment.text for segment in doc.removed)
+    locale = next((c.value for c in ranked("language") if _LOCALE_TAG.match(c.value)), None)
     country_evidence = find_country_evidence(
-        doc.text, furniture=furniture, url=canonical_url or doc.url, language=language
+        doc.text, furniture=furniture, url=canonical_url or doc.url, language=language, locale=locale
     )
     published_at, updated_at = _resolve_times(
         ranked("published"), ranked("updated"), doc.fetched_at, country_evidence, default_timezone, evidence

@@ -92,6 +92,8 @@ class _EvidenceTables:
     place_country: Mapping[str, str]
     language_country: Mapping[str, str]
     language_weight: float
+    locale_weight: float
+    locale_ignored_languages: frozenset[str]
     tld_weight: float
     tld_aliases: Mapping[str, str]
     generic_tlds: frozenset[str]
@@ -159,6 +161,8 @@ def _tables() -> _EvidenceTables:
         place_country=place_country,
         language_country=data["languages"]["map"],
         language_weight=float(data["languages"]["weight"]),
+        locale_weight=float(data["locales"]["weight"]),
+        locale_ignored_languages=frozenset(data["locales"]["ignored_languages"]),
         tld_weight=float(data["tlds"]["weight"]),
         tld_aliases=data["tlds"]["aliases"],
         generic_tlds=frozenset(data["tlds"]["generic"]),
@@ -211,6 +215,8 @@ def known_abbreviations() -> frozenset[str]:
 # ---------------------------------------------------------------------------------------------------
 # Evidence
 
+_LOCALE_REGION = re.compile(r"^\s*(?P<language>[A-Za-z]{2,3})[-_](?P<region>[A-Za-z]{2})\s*$")
+
 
 def find_country_evidence(
     body: str = "",
@@ -218,11 +224,13 @@ def find_country_evidence(
     furniture: str = "",
     url: str | None = None,
     language: str | None = None,
+    locale: str | None = None,
 ) -> CountryEvidence:
     """Score countries from a page: TLD of its URL, its language, currencies and city names in its text.
 
     `furniture` is text the cleaner removed (tickers, price boxes, nav): it describes the site itself, so
-    its places count more than places in the `body`, which describe the story.
+    its places count more than places in the `body`, which describe the story. `locale` is the language tag
+    the page declares ("pt-BR", "fr_CA"), whose region names the country the site writes for.
     """
     tables = _tables()
     scores: dict[str, float] = {}
@@ -242,6 +250,9 @@ def find_country_evidence(
         country = tables.language_country.get(primary)
         if country:
             add(country, tables.language_weight, f"language {primary}")
+    region = _LOCALE_REGION.match(locale or "")
+    if region and region["language"].lower() not in tables.locale_ignored_languages:
+        add(region["region"].upper(), tables.locale_weight, f"locale {locale.strip()}")
     # Each currency counts once per page: a price table repeating ₹ fifty times is one signal.
     # A substring test (fast, in C) runs before each currency's regex: absent currencies cost next to nothing.
     page = f"{furniture}\n{body}"
@@ -333,14 +344,21 @@ def resolve_timezone(
 def infer_zone_from_evidence(evidence: CountryEvidence) -> tuple[tzinfo, str] | None:
     """A zone for times printed with no zone at all, when the page clearly belongs to one-zone country.
 
-    Needs site-level strength (a country TLD, or currency plus language/places) and a clear margin over any
-    other country, so one city named in a story never moves a timestamp.
+    Needs site-level strength (a country TLD, the page's declared language or locale region, or currency plus
+    language/places) and a clear margin over any other country, so one city named in a story never moves a
+    timestamp.
     """
     best = evidence.best()
     if best is None:
         return None
     country, score = best
-    if score < 3 or score - evidence.runner_up_score(country) < 2:
+    margin = score - evidence.runner_up_score(country)
+    # The site's own declaration (its language, when that is spoken in one zone, or its locale's region) is
+    # enough when nothing on the page points elsewhere; other signals must add up to a TLD's weight.
+    declared_only = margin == score and all(
+        reason.startswith(("language ", "locale ")) for reason in evidence.reasons.get(country, ())
+    )
+    if (score < 3 and not declared_only) or margin < 2:
         return None
     zone = primary_zone(country)
     if zone is None:

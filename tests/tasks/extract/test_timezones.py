@@ -134,3 +134,21 @@ def test_generic_tlds_say_nothing_about_a_country():
     assert url_tld("https://www.livemint.com/news") == "com"
     assert url_tld(None) is None
     assert url_tld("not a url at all") is None
+
+
+def test_a_declared_locale_region_places_the_site_and_brazil_keeps_brasilia_time():
+    evidence = find_country_evidence("Texto", url="https://jornal.example/a", language="pt", locale="pt-BR")
+    assert evidence.scores == {"BR": 2}
+    zone, how = infer_zone_from_evidence(evidence)
+    assert zone == ZoneInfo("America/Sao_Paulo")
+    assert "locale pt-BR" in how
+
+
+def test_a_language_spoken_in_one_zone_is_enough_when_nothing_points_elsewhere():
+    zone, how = infer_zone_from_evidence(find_country_evidence("Tekst", language="nl"))
+    assert zone == ZoneInfo("Europe/Amsterdam") and "language nl" in how
+    # Any other country's signal on the page takes that away: the language alone was the weakest evidence.
+    assert infer_zone_from_evidence(find_country_evidence("Prijs ₹10", language="nl")) is None
+    # A language spoken across zones, and English locales (CMS defaults), say nothing.
+    assert infer_zone_from_evidence(find_country_evidence("Texte", language="fr")) is None
+    assert find_country_evidence("Text", language="en", locale="en-US").scores == {}
