@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -37,6 +38,32 @@ app = typer.Typer(
 )
 console = Console()
 DbOption = Annotated[str, typer.Option("--db", help="The DuckDB warehouse file.")]
+
+
+class Ner(StrEnum):
+    """The entity backends (tasks/extract/ner.py), as choices on the command line."""
+
+    auto = "auto"
+    rules = "rules"
+    spacy = "spacy"
+
+
+NerOption = Annotated[
+    Ner,
+    typer.Option(
+        "--ner",
+        help="What finds people, organisations and places: spacy (a spaCy pipeline), rules (built in), or "
+        "auto: spaCy where it and a pipeline for the article's language are installed, else the rules.",
+    ),
+]
+NerModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ner-model",
+        help="The spaCy pipeline: an installed package (en_core_web_sm) or a saved pipeline's folder. "
+        "Default: the installed one for each article's language.",
+    ),
+]
 
 
 @app.command()
@@ -122,6 +149,8 @@ def run(
         int, typer.Option(min=8, help="MinHash permutations (fixed per warehouse).")
     ] = 128,
     bands: Annotated[int, typer.Option(min=1, help="LSH bands (fixed per warehouse).")] = 32,
+    ner: NerOption = Ner.auto,
+    ner_model: NerModelOption = None,
 ) -> None:
     """Run the news pipeline once and print what it did."""
     from flows.news import ParameterError, news_pipeline
@@ -153,6 +182,8 @@ def run(
                 workers=workers,
                 runner=runner,
                 cluster_address=cluster_address,
+                ner=ner.value,  # type: ignore[arg-type]  # a Literal member: typer checked it
+                ner_model=ner_model,
             )
     except ParameterError as error:
         # Not wrapped: the message may hold paths and values the user copies.
@@ -377,11 +408,24 @@ def reprocess(
         str | None, typer.Option(help="Only documents fetched from this time on (2024-10-01).")
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per batch.")] = 50,
+    ner: NerOption = Ner.auto,
+    ner_model: NerModelOption = None,
 ) -> None:
     """Clean, extract and dedupe again the documents already in the warehouse (no re-fetching)."""
+    from flows.news import ParameterError
     from flows.reprocess import reprocess_pipeline
 
-    summary = reprocess_pipeline(warehouse_path=db, since=since, batch_size=batch_size)
+    try:
+        summary = reprocess_pipeline(
+            warehouse_path=db,
+            since=since,
+            batch_size=batch_size,
+            ner=ner.value,  # type: ignore[arg-type]  # a Literal member: typer checked it
+            ner_model=ner_model,
+        )
+    except ParameterError as error:
+        console.print(f"[red]{escape(str(error))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from error
     print_summary(summary)
     if summary.get("status") != "completed":
         raise typer.Exit(1)

@@ -40,6 +40,7 @@ from tasks.clean import clean_documents
 from tasks.clean.templates import apply_templates, host_of
 from tasks.dedupe import DedupeResult, TextFingerprint, dedupe_articles, fingerprint_articles
 from tasks.extract import extract_articles
+from tasks.extract.ner import NerBackend, NerUnavailable, check_backend
 from tasks.ingest.files import discover_files, read_files, stored_id_of_file
 from tasks.ingest.filters import NO_FILTER, FilterError, SourceFilter, parse_since
 from tasks.ingest.sources import Source, expand_sources
@@ -474,6 +475,14 @@ def validate_parameters(sources: list[str], warehouse_path: str) -> None:
         )
 
 
+def entity_backend(ner: str, ner_model: str | None) -> str:
+    """Check the entity backend before any document is read (ParameterError saying what to install)."""
+    try:
+        return check_backend(ner, ner_model or None)
+    except NerUnavailable as error:
+        raise ParameterError(str(error)) from error
+
+
 def ensure_writer_limit() -> None:
     """Create the one-slot global concurrency limit that serialises warehouse writes across runs."""
     with get_client(sync_client=True) as client:
@@ -593,6 +602,8 @@ def news_pipeline(
     workers: Annotated[int | None, Field(ge=1, le=1024, title="Workers")] = None,
     runner: Annotated[Literal["local", "dask"], Field(title="Runner")] = "local",
     cluster_address: Annotated[str | None, Field(title="Dask cluster address")] = None,
+    ner: Annotated[NerBackend, Field(title="Entity recogniser")] = "auto",
+    ner_model: Annotated[str | None, Field(title="spaCy pipeline")] = None,
 ) -> dict[str, Any]:
     """Run the whole pipeline over `sources` and return the run's counts.
 
@@ -631,10 +642,16 @@ def news_pipeline(
             dedupe and load stay in the flow's process, in batch order, one writer).
         cluster_address: The Dask scheduler to use with the dask runner (tcp://host:8786); empty starts a
             local Dask cluster for the run.
+        ner: What finds people, organisations and places: spacy (a spaCy pipeline), rules (the built-in
+            recogniser) or auto (spaCy where it and a pipeline for the article's language are installed, else
+            the rules). spacy with no pipeline installed stops the run at its start.
+        ner_model: The spaCy pipeline for spacy or auto: an installed package (en_core_web_sm) or the
+            folder of a saved pipeline; empty: the installed pipeline for each article's language.
     """
     logger = get_run_logger()
     sources = sources or [resolve_default(DEFAULT_SOURCES)]
     validate_parameters(sources, warehouse_path)
+    logger.info(entity_backend(ner, ner_model))
     if runner == "local" and cluster_address:
         raise ParameterError("cluster_address is for the dask runner: add runner=dask (--runner dask)")
     try:
@@ -655,6 +672,8 @@ def news_pipeline(
         num_permutations=minhash_permutations,
         bands=lsh_bands,
         max_document_bytes=max_bytes,
+        ner=ner,
+        ner_model=ner_model or None,
     )
     if minhash_permutations % lsh_bands:
         raise ParameterError(
@@ -687,6 +706,8 @@ def news_pipeline(
         "workers": workers,
         "runner": runner,
         "cluster_address": cluster_address,
+        "ner": ner,
+        "ner_model": ner_model,
     }
     fetch_settings = FetchSettings(
         allow_private=allow_private,

@@ -22,10 +22,12 @@ from flows.news import (
     WriterSlot,
     clean_batch,
     ensure_writer_limit,
+    entity_backend,
     extract_batch,
 )
 from tasks.clean.templates import apply_templates
 from tasks.dedupe import dedupe_articles
+from tasks.extract.ner import NerBackend
 from tasks.ingest.files import document_from_bytes
 from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem
 from tasks.settings import Settings
@@ -93,6 +95,12 @@ def reprocess_pipeline(
     batch_size: Annotated[int, Field(ge=1, le=10_000)] = 50,
     near_duplicate_threshold: Annotated[float, Field(gt=0, le=1)] = 0.8,
     lock_wait_seconds: Annotated[float, Field(ge=0, le=3600)] = 30.0,
+    ner: Annotated[
+        NerBackend, Field(description="What finds entities: spacy, rules, or auto (spaCy when installed).")
+    ] = "auto",
+    ner_model: Annotated[
+        str | None, Field(description="The spaCy pipeline: a package name or a saved pipeline's folder.")
+    ] = None,
 ) -> dict[str, Any]:
     """Re-run clean/extract/dedupe over stored documents, replacing their derived rows batch by batch.
 
@@ -102,9 +110,19 @@ def reprocess_pipeline(
         batch_size: Documents per batch (one replace transaction each).
         near_duplicate_threshold: Similarity (0-1] from which two articles count as copies.
         lock_wait_seconds: How long a write waits for another process holding the file.
+        ner: What finds people, organisations and places: spacy, rules, or auto (a spaCy pipeline where one
+            is installed for the article's language, else the rules), as for news-pipeline.
+        ner_model: The spaCy pipeline: an installed package or a saved pipeline's folder; empty: the
+            installed pipeline for each article's language.
     """
     logger = get_run_logger()
-    settings = Settings(batch_size=batch_size, near_duplicate_threshold=near_duplicate_threshold)
+    logger.info(entity_backend(ner, ner_model))
+    settings = Settings(
+        batch_size=batch_size,
+        near_duplicate_threshold=near_duplicate_threshold,
+        ner=ner,
+        ner_model=ner_model or None,
+    )
     run_id = flow_run.get_id() or str(uuid.uuid4())
     parameters = {
         "mode": "reprocess",
@@ -112,6 +130,8 @@ def reprocess_pipeline(
         "since": since,
         "batch_size": batch_size,
         "near_duplicate_threshold": near_duplicate_threshold,
+        "ner": ner,
+        "ner_model": ner_model,
     }
     ensure_writer_limit()
     with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:

@@ -6,6 +6,7 @@ Steps never read the environment or globals; what they may vary on arrives here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,11 @@ class Settings:
     # Entities, quotes, dates and amounts are read from at most this much of an article's text: a real
     # article is far shorter, and a 15 MB "article" (a data dump) would otherwise cost minutes and GBs.
     max_extract_chars: int = 300_000
+    # What types entities (tasks/extract/ner.py): a spaCy pipeline, the built-in rules, or spaCy where it and
+    # a pipeline for the article's language are installed (auto). `ner_model` names the spaCy pipeline (a
+    # package name or a saved pipeline's folder); empty: the installed one for the article's language.
+    ner: Literal["auto", "rules", "spacy"] = "auto"
+    ner_model: str | None = None
 
     @property
     def rows_per_band(self) -> int:

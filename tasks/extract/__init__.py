@@ -11,9 +11,9 @@ import re
 from tasks.dedupe.exact import text_hash
 from tasks.extract.amounts import find_amounts
 from tasks.extract.dates import find_dates
-from tasks.extract.entities import find_entities
 from tasks.extract.language import detect_language
 from tasks.extract.metadata import resolve_metadata
+from tasks.extract.ner import recognise_entities
 from tasks.extract.quotes import find_quotes
 from tasks.extract.tone import TONE_METHOD, article_tone
 from tasks.records import Article, CleanDocument, EntityMention, Reject
@@ -33,14 +33,15 @@ def extract_article(doc: CleanDocument, settings: Settings) -> Article:
     meta = resolve_metadata(doc, default_timezone=settings.default_timezone)
     # Offsets stay valid on a prefix, so the extractors simply read less of an over-long text.
     readable = text[: settings.max_extract_chars]
-    entities, mentions = find_entities(readable)
-    dates = find_dates(readable, meta.published_at)
     language = meta.language or detect_language(readable)
+    entities, mentions, entities_method = recognise_entities(readable, language, settings)
+    dates = find_dates(readable, meta.published_at)
     text_sha256 = text_hash(text)
     key = meta.canonical_url or doc.url or doc.location or doc.doc_id
     evidence = dict(meta.evidence)
     if not meta.language and language:
         evidence["language"] = "detected (py3langid)"
+    evidence["entities"] = entities_method
     tone = article_tone(readable, language)
     if tone is not None:
         evidence["tone"] = TONE_METHOD

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -310,6 +311,24 @@ def find_entities(text: str) -> tuple[list[Entity], list[Mention]]:
     reader = _SpanReader(text, lexicon, gazetteer)
     pieces = reader.read()
     return _Resolver(text, lexicon, gazetteer, reader.lowercase_words).resolve(pieces)
+
+
+def resolve_spans(text: str, spans: Iterable[tuple[int, int, str]]) -> tuple[list[Entity], list[Mention]]:
+    """Name the spans another recogniser found and typed, as `find_entities` names its own.
+
+    `spans` are (start, end, PERSON|ORG|LOC) offsets into `text`, such as a spaCy pipeline's entities. Their
+    types are kept; what they get from here is what the rule recogniser's spans get: one canonical name per
+    entity in the article (surnames and titled names folded into the full name, an acronym defined in
+    brackets folded into its long form, a company's bare name into the one with its legal form), known
+    organisations' groups, and places' country codes and coordinates. Titles, a leading "the" and a
+    possessive 's are trimmed off the spans; a span overlapping an earlier one is dropped.
+    """
+    if not text or not text.strip():
+        return [], []
+    lexicon = _lexicon()
+    gazetteer = _gazetteer()
+    pieces = _typed_pieces(text, spans, lexicon, gazetteer)
+    return _TypedResolver(text, lexicon, gazetteer, frozenset()).resolve(pieces)
 
 
 class _SpanReader:
@@ -1026,3 +1045,116 @@ def person_titles() -> frozenset[str]:
 def common_capitalised_words() -> frozenset[str]:
     """Capitalised words that never name anyone ("The", "This", "According"), for callers reading names."""
     return _lexicon().stopwords
+
+
+# --- spans typed by another recogniser (resolve_spans) ------------------------------------------------
+
+_SPAN_WORD_RE = re.compile(r"\S+")
+_SPAN_EDGE_CHARACTERS = " \t\n\u00a0\"“”‘’'«»()[]{},;:!?"
+_POSSESSIVE_RE = re.compile(r"['’]s?\Z")
+# "World Health Organization (WHO)": the bracketed acronym right after a long name.
+_BRACKETED_ACRONYM_RE = re.compile(r"[ \t\u00a0]*\([ \t]*([A-Z][A-Z0-9&.\-]{1,9})[ \t]*\)")
+
+
+def _typed_pieces(
+    text: str, spans: Iterable[tuple[int, int, str]], lexicon: _Lexicon, gazetteer: _Gazetteer
+) -> list[_Piece]:
+    places = _SpanReader(text, lexicon, gazetteer)  # for its place lookup (shouted datelines included)
+    pieces: list[_Piece] = []
+    covered = 0
+    for start, end, kind in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if kind not in (PERSON, ORG, LOC):
+            raise ValueError(f"span type {kind!r} is none of {PERSON}, {ORG}, {LOC}")
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"span {start}:{end} lies outside a text of {len(text)} characters")
+        tokens = _trimmed_tokens(text, start, end, kind, lexicon)
+        if not tokens or tokens[0].start < covered:
+            continue
+        key = _normalise(" ".join(token.text for token in tokens))
+        piece = _Piece(tokens[0].start, tokens[-1].end, key, tokens, type=kind)
+        if kind == LOC:
+            piece.place = places._place(key) or gazetteer.cities.get(key) or gazetteer.cities.get(_fold(key))
+        elif kind == ORG:
+            piece.group = lexicon.org_groups.get(key)
+        elif tokens[0].start > start and text[start : tokens[0].start].strip(_SPAN_EDGE_CHARACTERS):
+            piece.evidence.add("title")
+        pieces.append(piece)
+        covered = piece.end
+    return _pair_acronyms(text, pieces)
+
+
+def _trimmed_tokens(text: str, start: int, end: int, kind: str, lexicon: _Lexicon) -> list[_Token]:
+    """The span's words without edge punctuation, a leading "the", a trailing 's, or a person's titles."""
+    tokens = []
+    for match in _SPAN_WORD_RE.finditer(text, start, end):
+        word, word_start = match.group(), match.start()
+        stripped = word.lstrip(_SPAN_EDGE_CHARACTERS)
+        word_start += len(word) - len(stripped)
+        stripped = stripped.rstrip(_SPAN_EDGE_CHARACTERS)
+        stripped = _POSSESSIVE_RE.sub("", stripped).rstrip(_SPAN_EDGE_CHARACTERS)
+        if stripped:
+            tokens.append(_Token(stripped, word_start, word_start + len(stripped), stripped in _CONNECTORS))
+    while tokens and (tokens[0].is_connector or tokens[0].text == "The"):
+        tokens = tokens[1:]
+    if kind == PERSON:
+        # "President Joe Biden", "Mr. Starmer": a title is not part of the name (a lone title is no name).
+        while len(tokens) > 1 and (
+            tokens[0].bare in lexicon.titles or tokens[0].bare in lexicon.title_modifiers
+        ):
+            tokens = tokens[1:]
+        if len(tokens) == 1 and tokens[0].bare in lexicon.titles:
+            return []
+    while tokens and tokens[-1].is_connector:
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _pair_acronyms(text: str, pieces: list[_Piece]) -> list[_Piece]:
+    """ "Long Name (ACRONYM)" and "ACRONYM (Long Name)" make the acronym another form of the long name.
+
+    As in the rule recogniser, the bracketed acronym is not counted as a mention of its own, nor is a
+    bracketed long name after its acronym.
+    """
+    out: list[_Piece] = []
+    skip: _Piece | None = None
+    for index, piece in enumerate(pieces):
+        if piece is skip:
+            continue
+        out.append(piece)
+        following = pieces[index + 1] if index + 1 < len(pieces) else None
+        if piece.type not in (ORG, LOC):
+            continue
+        bracketed = _BRACKETED_ACRONYM_RE.match(text, piece.end)
+        if bracketed and len(_words(piece)) > 1:
+            piece.evidence.add("defines:" + bracketed.group(1))
+            if following is not None and following.start == bracketed.start(1):
+                skip = following
+        elif (
+            following is not None
+            and following.type in (ORG, LOC)
+            and _ACRONYM_RE.fullmatch(piece.key)
+            and len(_words(following)) > 1
+            and _OPEN_PAREN_RE.match(text[piece.end : following.start])
+            and _CLOSE_PAREN_RE.match(text, following.end)
+        ):
+            following.evidence.add("defines:" + piece.key)
+            following.is_counted = False
+    return out
+
+
+class _TypedResolver(_Resolver):
+    """The resolver for spans whose type another recogniser decided: that type stands.
+
+    Places outside the gazetteer stay places (without a country code), and a company's bare name typed ORG
+    still folds into its name with a legal form; everything else is decided as for the rule recogniser's
+    typed spans.
+    """
+
+    def _decide(self, piece: _Piece) -> _Decision | None:
+        target = self.aliases.get(piece.key)
+        if target is None or target is piece:
+            if piece.type == LOC and piece.place is None:
+                return _Decision(LOC, piece.key, None)
+            if piece.type == ORG and piece.group is None and piece.key in self.legal_bases:
+                return _Decision(ORG, self.legal_bases[piece.key], None)
+        return super()._decide(piece)
