@@ -7,6 +7,7 @@ replaced together, so loading the same batch twice leaves every table as it was 
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import hashlib
 import json
 import os
@@ -45,6 +46,7 @@ DOCUMENT_SCHEMA = pa.schema(
         ("content_type", _TEXT),
         ("charset", _TEXT),
         ("raw", pa.binary()),
+        ("raw_encoding", _TEXT),
         ("raw_sha256", _TEXT),
         ("run_id", _TEXT),
         ("http_status", _INT),
@@ -434,7 +436,8 @@ def _load_documents(con: duckdb.DuckDBPyConnection, run_id: str, documents: Sequ
         [_utc(d.fetched_at) for d in latest],
         [d.content_type for d in latest],
         [d.charset for d in latest],
-        _binary_array([d.raw for d in latest]),
+        _binary_array([_stored(d.raw) for d in latest]),
+        [RAW_ENCODING] * len(latest),
         [d.raw_sha256 for d in latest],
         [run_id] * len(latest),
         [d.http_status for d in latest],
@@ -452,6 +455,27 @@ def _load_documents(con: duckdb.DuckDBPyConnection, run_id: str, documents: Sequ
         changed_when="documents.raw_sha256 IS DISTINCT FROM excluded.raw_sha256",
         computed={"loaded_at": "current_timestamp"},
     )
+
+
+# Raw pages are stored gzip-compressed (level 1: 165 MB/s, HTML to about a quarter). Compressing before
+# DuckDB sees the bytes made landing about three times cheaper: its checkpoint after each batch rewrites the
+# partly filled row groups of `documents`, and it compressed the raw pages again every time.
+RAW_ENCODING = "gzip"
+
+
+def _stored(raw: bytes) -> bytes:
+    return gzip.compress(raw, compresslevel=1, mtime=0)
+
+
+def raw_bytes(stored: bytes | None, encoding: str | None) -> bytes:
+    """The bytes of a document as they were read, from `documents.raw` and `documents.raw_encoding`."""
+    if stored is None:
+        return b""
+    if encoding == RAW_ENCODING:
+        return gzip.decompress(stored)
+    if encoding is None:
+        return bytes(stored)  # rows loaded before raw pages were compressed
+    raise ValueError(f"documents.raw_encoding {encoding!r} is not one this version reads")
 
 
 def _binary_array(values: Sequence[bytes]) -> pa.Array:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from warehouse.load import raw_bytes
 from warehouse.migrations import migrations, schema_version
 
 # Tables whose rows belong to one article; an article_id missing from `articles` makes them orphans.
@@ -181,13 +182,16 @@ def document_ids(con: duckdb.DuckDBPyConnection, since: str | None = None) -> li
 
 
 def stored_documents(con: duckdb.DuckDBPyConnection, doc_ids: Sequence[str]) -> list[dict[str, object]]:
-    """The stored rows of these documents, raw bytes included, for re-processing without re-fetching."""
+    """The stored rows of these documents with their bytes as read, for re-processing without re-fetching."""
     if not doc_ids:
         return []
     cursor = con.execute(
-        "SELECT doc_id, source, location, url, fetched_at, content_type, charset, raw, raw_sha256 "
-        f"FROM documents WHERE doc_id IN {_IDS} ORDER BY fetched_at, doc_id",
+        "SELECT doc_id, source, location, url, fetched_at, content_type, charset, raw, raw_encoding, "
+        f"raw_sha256 FROM documents WHERE doc_id IN {_IDS} ORDER BY fetched_at, doc_id",
         [list(doc_ids)],
     )
     columns = [description[0] for description in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["raw"] = raw_bytes(row["raw"], row.pop("raw_encoding"))
+    return rows

@@ -79,7 +79,9 @@ def test_derived_rows_land_with_offsets_types_and_json(warehouse_path: Path, bat
             "SELECT start_date, end_date FROM dates_mentioned WHERE article_id = 'art-1'"
         ).fetchone()
         removed = con.execute("SELECT position, reason FROM removed_segments ORDER BY position").fetchall()
-        raw = con.execute("SELECT raw FROM documents WHERE doc_id = 'doc-2'").fetchone()[0]
+        raw = warehouse.raw_bytes(
+            *con.execute("SELECT raw, raw_encoding FROM documents WHERE doc_id = 'doc-2'").fetchone()
+        )
     assert article[0] == ["Jo Smith"]
     assert article[1] == datetime(2025, 1, 7, 8, 0, tzinfo=UTC)
     assert json.loads(article[2]) == {"published": "json-ld", "title": "og:title"}
@@ -154,9 +156,9 @@ def test_a_changed_page_under_the_same_doc_id_replaces_the_bytes(warehouse_path:
         warehouse.load_batch(con, "run-1", documents=[make_document(raw=b"old")])
         same = warehouse.load_batch(con, "run-2", documents=[make_document(raw=b"old")])
         changed = warehouse.load_batch(con, "run-3", documents=[make_document(raw=b"new")])
-        rows = con.execute("SELECT raw, run_id FROM documents").fetchall()
+        rows = con.execute("SELECT raw, raw_encoding, run_id FROM documents").fetchall()
     assert (same["documents"], changed["documents"]) == (0, 1)
-    assert rows == [(b"new", "run-3")]
+    assert [(warehouse.raw_bytes(raw, encoding), run) for raw, encoding, run in rows] == [(b"new", "run-3")]
 
 
 def test_naive_times_are_stored_as_utc(warehouse_path: Path, make_article) -> None:
@@ -221,3 +223,17 @@ def test_section_tags_and_image_credit_land_on_the_article(warehouse_path: Path,
         warehouse.load_batch(con, "run-1", articles=[article])
         row = con.execute("SELECT section, tags, image_credit FROM canonical_articles").fetchone()
     assert row == ("Politics", ["harbour", "council budget"], "Jo Lens/Agency")
+
+
+def test_raw_pages_are_stored_compressed_and_read_back_as_read(warehouse_path: Path, make_document) -> None:
+    page = ("<html><body>" + "<p>The harbour bridge reopened on Monday.</p>" * 200 + "</body>").encode()
+    with warehouse.writer(warehouse_path) as con:
+        warehouse.load_batch(con, "run-1", documents=[make_document(raw=page)])
+        stored, encoding = con.execute("SELECT raw, raw_encoding FROM documents").fetchone()
+        # A row loaded before raw pages were compressed has no encoding and is read as it is.
+        con.execute("UPDATE documents SET raw = $raw, raw_encoding = NULL", {"raw": page})
+        legacy = warehouse.stored_documents(con, ["doc-1"])[0]["raw"]
+    assert encoding == "gzip" and len(stored) < len(page) / 10
+    assert warehouse.raw_bytes(stored, encoding) == page == legacy
+    with pytest.raises(ValueError, match="raw_encoding"):
+        warehouse.raw_bytes(stored, "brotli")
