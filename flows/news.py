@@ -863,6 +863,11 @@ def news_pipeline(
                 tally.steps["filtered"] += read.filtered
             tally.add_rejects(step_rejects)
             listener.step("load", number, total)
+            if batch.is_empty:
+                # Every item was unchanged: no dedupe or load task, and the file is not opened for writing.
+                update_progress_artifact(progress_artifact, 100.0 * number / total)
+                read_ahead(cpu.batches_in_flight)
+                continue
             try:
                 with tally.timed("dedupe+load"):
                     dedupe, written = land_batch(

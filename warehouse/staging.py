@@ -25,6 +25,11 @@ class StagedBatch:
     rejects: list[Reject]
     visits: list[UrlVisit] = field(default_factory=list)  # what happened to web URLs (web_urls)
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to write: every item of the batch was unchanged (a re-run with nothing new)."""
+        return not (self.documents or self.cleaned or self.articles or self.rejects or self.visits)
+
 
 def staging_folder(warehouse_path: str | Path) -> Path:
     path = Path(warehouse_path)
