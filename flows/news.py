@@ -797,6 +797,7 @@ def news_pipeline(
                         number,
                         total,
                     )
+                warehouse.compress_ahead(read.documents)
                 cleaning = cpu.runner.submit(
                     clean_batch,
                     {"documents": cpu.parameter(read.documents), "number": number, "total": total},

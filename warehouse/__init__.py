@@ -11,6 +11,7 @@ from warehouse.fingerprint_settings import (
     stored_fingerprint_settings,
 )
 from warehouse.load import (
+    compress_ahead,
     finish_run,
     known_documents,
     known_locations,
@@ -42,6 +43,7 @@ __all__ = [
     "document_ids",
     "stored_documents",
     "raw_bytes",
+    "compress_ahead",
     "mark_crashed_runs",
     "transaction",
     "write_batch",

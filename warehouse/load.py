@@ -14,6 +14,7 @@ import os
 import socket
 import time
 from collections.abc import Iterator, MutableMapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -436,7 +437,7 @@ def _load_documents(con: duckdb.DuckDBPyConnection, run_id: str, documents: Sequ
         [_utc(d.fetched_at) for d in latest],
         [d.content_type for d in latest],
         [d.charset for d in latest],
-        _binary_array([_stored(d.raw) for d in latest]),
+        _binary_array([_stored_document(d) for d in latest]),
         [RAW_ENCODING] * len(latest),
         [d.raw_sha256 for d in latest],
         [run_id] * len(latest),
@@ -465,6 +466,30 @@ RAW_ENCODING = "gzip"
 
 def _stored(raw: bytes) -> bytes:
     return gzip.compress(raw, compresslevel=1, mtime=0)
+
+
+# Compression started ahead of the load, on threads (zlib releases the GIL): the flow's one thread, which
+# dedupes and loads batch after batch, then finds the bytes compressed (~1 ms a page it no longer spends).
+_AHEAD: dict[str, Future[bytes]] = {}
+_AHEAD_LIMIT = 20_000
+_compressor: ThreadPoolExecutor | None = None
+
+
+def compress_ahead(documents: Sequence[RawDocument]) -> None:
+    """Start compressing these documents' raw bytes for storage; `load_batch` picks the results up."""
+    global _compressor
+    if _compressor is None:
+        _compressor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="wirehouse-gzip")
+    if len(_AHEAD) > _AHEAD_LIMIT:
+        _AHEAD.clear()  # batches staged instead of loaded never collect theirs
+    for document in documents:
+        if document.raw_sha256 not in _AHEAD:
+            _AHEAD[document.raw_sha256] = _compressor.submit(_stored, document.raw)
+
+
+def _stored_document(document: RawDocument) -> bytes:
+    ahead = _AHEAD.pop(document.raw_sha256, None)
+    return ahead.result() if ahead is not None else _stored(document.raw)
 
 
 def raw_bytes(stored: bytes | None, encoding: str | None) -> bytes:

@@ -237,3 +237,14 @@ def test_raw_pages_are_stored_compressed_and_read_back_as_read(warehouse_path: P
     assert warehouse.raw_bytes(stored, encoding) == page == legacy
     with pytest.raises(ValueError, match="raw_encoding"):
         warehouse.raw_bytes(stored, "brotli")
+
+
+def test_raw_bytes_compressed_ahead_are_the_ones_stored(warehouse_path: Path, make_document) -> None:
+    documents = [make_document(f"doc-{n}", raw=f"<p>page {n}</p>".encode() * 50) for n in range(3)]
+    warehouse.compress_ahead(documents[:2])  # the third is compressed by the load itself
+    with warehouse.writer(warehouse_path) as con:
+        warehouse.load_batch(con, "run-1", documents=documents)
+        rows = con.execute("SELECT doc_id, raw, raw_encoding FROM documents ORDER BY doc_id").fetchall()
+    assert [(doc_id, warehouse.raw_bytes(raw, encoding)) for doc_id, raw, encoding in rows] == [
+        (d.doc_id, d.raw) for d in documents
+    ]
