@@ -802,6 +802,9 @@ def news_pipeline(
                     clean_batch,
                     {"documents": cpu.parameter(read.documents), "number": number, "total": total},
                 )
+                # The decoded text went to the cleaners; the load stores the bytes. Batches in flight keep no
+                # second copy of every page (a page's text as a str can take four times its bytes).
+                read.documents = [dataclasses.replace(document, text="") for document in read.documents]
                 in_flight.append(InFlight(number, read, cleaning))
 
         def start_extracting(flight: InFlight) -> None:
