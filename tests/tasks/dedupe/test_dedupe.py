@@ -176,3 +176,50 @@ def test_a_later_version_of_the_original_joined_through_a_copy_is_not_a_copy(con
     later = [article("copy", STORY, hour=10), article("v2", CHANGED_SENTENCE, hour=12, url=url)]
     result = dedupe_and_load(con, later, "run-2")
     assert pairs(result) == {"copy": ("v1", "exact")}
+
+
+class _CountingIndex(warehouse.WarehouseIndex):
+    """The real warehouse index, noting which stored texts dedupe reads back."""
+
+    def __init__(self, con) -> None:
+        super().__init__(con)
+        self.texts_read: list[str] = []
+
+    def texts(self, article_ids: list[str]) -> dict[str, str]:
+        self.texts_read.extend(article_ids)
+        return super().texts(article_ids)
+
+
+def test_a_stored_original_seen_earlier_in_the_process_is_not_read_back(con, dedupe_and_load) -> None:
+    from tasks import dedupe
+
+    dedupe_and_load(con, [article("original", STORY)], "run-1")
+    later = [article("edited", CHANGED_SENTENCE, hour=12), article("short", TRUNCATED, hour=12)]
+    warm = _CountingIndex(con)
+    remembered = dedupe_articles(later, SETTINGS, warm)
+    dedupe._SHAPES.clear()
+    cold = _CountingIndex(con)
+    read_back = dedupe_articles(later, SETTINGS, cold)
+    assert (
+        pairs(remembered)
+        == pairs(read_back)
+        == {
+            "edited": ("original", "syndicated"),
+            "short": ("original", "contained"),
+        }
+    )
+    assert warm.texts_read == [] and cold.texts_read == ["original"]
+
+
+def test_a_remembered_shape_is_used_only_for_the_text_it_was_made_from(con, dedupe_and_load) -> None:
+    from tasks import dedupe
+
+    # This process saw an "original" with another text (another warehouse, or a test); the stored one differs.
+    dedupe_articles([article("original", OTHER_STORY)], SETTINGS, warehouse.WarehouseIndex(con))
+    dedupe_and_load(con, [article("original", STORY)], "run-1")
+    dedupe._SHAPES.clear()
+    dedupe_articles([article("original", OTHER_STORY)], SETTINGS, warehouse.WarehouseIndex(con))
+    index = _CountingIndex(con)
+    result = dedupe_articles([article("edited", CHANGED_SENTENCE, hour=12)], SETTINGS, index)
+    assert pairs(result) == {"edited": ("original", "syndicated")}
+    assert index.texts_read == ["original"]
