@@ -88,15 +88,6 @@ class WarehouseIndex:
             for article_id, key, published, url, site in rows
         }
 
-    def text_hashes(self, article_ids: list[str]) -> dict[str, str]:
-        """article_id -> text_sha256 of the stored ones (what a remembered text shape is checked against)."""
-        if not article_ids:
-            return {}
-        rows = self._con.execute(
-            f"SELECT article_id, text_sha256 FROM articles WHERE article_id IN {_IDS}", [list(article_ids)]
-        ).fetchall()
-        return dict(rows)
-
     # -- story clusters ------------------------------------------------------------------------------------
 
     def story_candidates(

@@ -9,7 +9,6 @@ part of the other), `syndicated` (a near copy on another site), `near` (a near c
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -74,10 +73,6 @@ class DedupeIndex(StoryIndex, Protocol):
 
     def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None, str | None]]:
         """article_id -> (version key, published_at, site), for the given ids that are stored."""
-        ...
-
-    def text_hashes(self, article_ids: list[str]) -> dict[str, str]:
-        """article_id -> text_sha256, for the given ids that are stored."""
         ...
 
 
@@ -277,12 +272,6 @@ def dedupe_articles(
             site=site_key(article.canonical_url or article.url, article.site),
         )
         band_rows[article.article_id] = list(fingerprint.band_rows)
-        _remember(
-            (article.article_id, article.text_sha256, settings.shingle_size),
-            fingerprint.normalised_hash,
-            fingerprint.shingles,
-            fingerprint.opening,
-        )
 
     # One round trip per kind of question, for the whole batch: candidate search happens in the warehouse.
     all_hashes = sorted({value for item in features.values() for value in item.text_hashes})
@@ -291,38 +280,23 @@ def dedupe_articles(
     stored_by_band = index.band_matches(all_rows)
     stored_ids = sorted(set(stored_by_hash.values()) | {i for ids in stored_by_band.values() for i in ids})
     stored_ids = [article_id for article_id in stored_ids if article_id not in features]
+    stored_texts = index.texts(stored_ids)
     stored_versions = index.article_versions(stored_ids)
-    stored_hashes = index.text_hashes(list(stored_versions))
-    shapes = {
-        article_id: _remembered((article_id, text_sha256, settings.shingle_size))
-        for article_id, text_sha256 in stored_hashes.items()
-    }
-    stored_texts = index.texts([article_id for article_id, shape in shapes.items() if shape is None])
-    hashes_of: dict[str, set[str]] = {}
-    for value, owner in stored_by_hash.items():
-        hashes_of.setdefault(owner, set()).add(value)
     for article_id in stored_ids:
-        shape = shapes.get(article_id)
-        if article_id not in stored_versions or (shape is None and article_id not in stored_texts):
+        if article_id not in stored_texts or article_id not in stored_versions:
             continue
+        text = stored_texts[article_id]
         key, published, site = stored_versions[article_id]
-        hashes = hashes_of.get(article_id, set())
-        if shape is None:
-            normalised = normalise_text(stored_texts[article_id])  # once for both the hash and the words
-            stored_words = tokens_of_normalised(normalised)
-            shape = _remember(
-                (article_id, stored_hashes.get(article_id, ""), settings.shingle_size),
-                normalised_hash(normalised),
-                frozenset(shingles_of_tokens(stored_words, settings.shingle_size)),
-                frozenset(shingles_of_tokens(stored_words[:OPENING_WORDS], settings.shingle_size)),
-            )
+        hashes = {value for value, owner in stored_by_hash.items() if owner == article_id}
+        normalised = normalise_text(text)  # once for both the hash and the words: most of this loop's time
+        stored_words = tokens_of_normalised(normalised)
         features[article_id] = _Features(
             article_id=article_id,
             version_key=key,
             published_at=_as_utc(published),
-            text_hashes=frozenset(hashes | {shape.normalised_hash}),
-            shingles=shape.shingles,
-            opening=shape.opening,
+            text_hashes=frozenset(hashes | {normalised_hash(normalised)}),
+            shingles=shingles_of_tokens(stored_words, settings.shingle_size),
+            opening=shingles_of_tokens(stored_words[:OPENING_WORDS], settings.shingle_size),
             order=(0, 0),
             site=site,
         )
@@ -350,38 +324,6 @@ def dedupe_articles(
     ]
     stories = cluster_stories(fresh, duplicates, settings, index, opening_words=opening_words)
     return DedupeResult(duplicates=duplicates, fingerprints=fingerprints, stories=stories)
-
-
-@dataclass(frozen=True, slots=True)
-class _TextShape:
-    normalised_hash: str
-    shingles: frozenset[str]
-    opening: frozenset[str]
-
-
-# The text shapes of articles this process deduplicated or read back lately. A batch's bands keep hitting the
-# same stored originals (the copies of a wire story arrive batch after batch), and reading one back meant
-# fetching its text, normalising and shingling it again. Keyed by (article_id, text_sha256, shingle size):
-# an entry is used only for the very text it was made from. The bound keeps the memory to ~100 MB.
-_ShapeKey = tuple[str, str, int]
-_SHAPES: OrderedDict[_ShapeKey, _TextShape] = OrderedDict()
-_SHAPES_KEPT = 1_000
-
-
-def _remember(key: _ShapeKey, hashed: str, shingles: frozenset[str], opening: frozenset[str]) -> _TextShape:
-    shape = _TextShape(hashed, shingles, opening)
-    _SHAPES[key] = shape
-    _SHAPES.move_to_end(key)
-    while len(_SHAPES) > _SHAPES_KEPT:
-        _SHAPES.popitem(last=False)
-    return shape
-
-
-def _remembered(key: _ShapeKey) -> _TextShape | None:
-    shape = _SHAPES.get(key)
-    if shape is not None:
-        _SHAPES.move_to_end(key)
-    return shape
 
 
 @dataclass(slots=True)

@@ -62,9 +62,6 @@ class EmptyWarehouse:
     def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None, str | None]]:
         return {}
 
-    def text_hashes(self, article_ids: list[str]) -> dict[str, str]:
-        return {}
-
     def story_candidates(self, terms: dict, windows: dict, limit: int) -> dict[str, list[str]]:
         return {}
 
