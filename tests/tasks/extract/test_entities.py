@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -355,3 +356,17 @@ def test_cities_carry_coordinates_and_countries_do_not() -> None:
     assert (nairobi.country_code, round(nairobi.latitude), round(nairobi.longitude)) == ("KE", -1, 37)
     assert (geneva.country_code, round(geneva.latitude), round(geneva.longitude)) == ("CH", 46, 6)
     assert france.latitude is None and france.longitude is None
+
+
+def test_the_last_word_gate_lets_through_every_phrase_the_context_patterns_match() -> None:
+    """`_add_context` searches the before-span patterns only when the previous word is in
+    `_CONTEXT_LAST_WORDS`: a word added to a pattern but not to that list would silently never match."""
+    from tasks.extract import entities
+
+    patterns = (entities._NEAR_PLACE_BEFORE_RE, entities._IN_PLACE_BEFORE_RE, entities._ORG_BEFORE_RE)
+    words = {word for pattern in patterns for word in re.findall(r"[A-Za-z]+", pattern.pattern)}
+    phrases = [f"the {first} {last} " for first in words for last in words] + [f"the {w} " for w in words]
+    matched = [phrase for phrase in phrases if any(pattern.search(phrase) for pattern in patterns)]
+    assert matched  # the vocabulary does reach the patterns
+    for phrase in matched:
+        assert phrase.split()[-1].lower().endswith(entities._CONTEXT_LAST_WORDS), phrase
