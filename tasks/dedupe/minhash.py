@@ -86,14 +86,34 @@ def signature(shingle_set: Iterable[str], num_permutations: int, seed: int = 1) 
     if hashes.size == 0:
         return result
     multipliers, offsets = _permutation_parameters(num_permutations, seed)
-    prime = np.uint64(MERSENNE_PRIME)
     chunk = max(1, _MAX_MATRIX_CELLS // num_permutations)
     for start in range(0, hashes.size, chunk):
         block = hashes[start : start + chunk].reshape(1, -1)
-        # a < 2**32 and x < 2**32, so a * x < 2**64; reducing before adding b keeps the sum below 2**62.
-        permuted = ((multipliers * block) % prime + offsets) % prime
-        np.minimum(result, permuted.min(axis=1), out=result)
+        np.minimum(result, _universal_hash(multipliers, offsets, block).min(axis=1), out=result)
     return result
+
+
+_PRIME = np.uint64(MERSENNE_PRIME)
+_PRIME_BITS = np.uint64(61)
+
+
+def _universal_hash(multipliers: np.ndarray, offsets: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """(a * x + b) mod p for every permutation (rows) and shingle hash (columns), p = 2**61 - 1.
+
+    Modulo a Mersenne prime needs no division: 2**61 = 1 (mod p), so y = high * 2**61 + low folds to
+    high + low. a < 2**32 and x < 2**32 keep a * x below 2**64; after adding b the second fold leaves at most
+    p + 2, and one conditional subtraction gives the residue: the same values as `%`, in about half the time.
+    """
+    value = multipliers * block
+    high = value >> _PRIME_BITS
+    value &= _PRIME
+    value += high
+    value += offsets
+    np.right_shift(value, _PRIME_BITS, out=high)
+    value &= _PRIME
+    value += high
+    np.subtract(value, _PRIME, out=value, where=value >= _PRIME)
+    return value
 
 
 def band_hashes(signature: np.ndarray, bands: int) -> list[int]:

@@ -142,3 +142,35 @@ def test_an_article_is_an_exact_duplicate_of_its_own_copy(text: str, rng: random
         result = dedupe_articles(batch, DEDUPE_SETTINGS, EmptyWarehouse())
         assert result.duplicates == [Duplicate("copy", "original", "exact", 1.0)]
         assert {article_id for article_id, _, _ in result.fingerprints} <= {"original", "copy"}
+
+
+def _reference_normal_form(text: str) -> str:
+    """normalise_text as first written (translate, NFKC, translate, casefold, regex): stored text hashes were
+    made with it, so every faster way of computing it must give the same string."""
+    import re
+    import unicodedata
+
+    from tasks.dedupe.exact import _CHARACTER_FOLDS
+
+    folded = unicodedata.normalize("NFKC", text.translate(_CHARACTER_FOLDS)).translate(_CHARACTER_FOLDS)
+    return re.sub(r"\s+", " ", folded.casefold()).strip()
+
+
+@SETTINGS
+@given(st.one_of(st.text(), texts, st.text(alphabet=st.characters(max_codepoint=0x3100))))
+def test_normal_form_is_the_one_stored_hashes_were_made_with(text: str) -> None:
+    assert normalise_text(text) == _reference_normal_form(text)
+
+
+@SETTINGS
+@given(shingle_sets, st.sampled_from([1, 32, 128]), st.integers(min_value=1, max_value=4))
+def test_signature_is_the_plain_modulo_formula(words: set[str], permutations: int, seed: int) -> None:
+    from tasks.dedupe.minhash import MERSENNE_PRIME, _permutation_parameters, shingle_hashes
+
+    found = signature(words, permutations, seed=seed)
+    hashes = [int(value) for value in shingle_hashes(words)]
+    multipliers, offsets = _permutation_parameters(permutations, seed)
+    for row in range(permutations):
+        a, b = int(multipliers[row, 0]), int(offsets[row, 0])
+        expected = min(((a * x) % MERSENNE_PRIME + b) % MERSENNE_PRIME for x in hashes) if hashes else None
+        assert found[row] == (np.iinfo(np.uint64).max if expected is None else expected)

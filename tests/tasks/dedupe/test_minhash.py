@@ -81,3 +81,19 @@ def test_jaccard_and_containment() -> None:
     assert containment(part, whole) == 1.0
     assert containment(whole, part) == 0.5
     assert jaccard(set(), set()) == 0.0 and containment(set(), whole) == 0.0
+
+
+def test_universal_hash_reduces_a_sum_that_lands_exactly_on_the_prime() -> None:
+    from tasks.dedupe.minhash import MERSENNE_PRIME, _universal_hash
+
+    def one(a: int, b: int, x: int) -> int:
+        cell = np.array([[a]], dtype=np.uint64), np.array([[b]], dtype=np.uint64), np.array([[x]], np.uint64)
+        return int(_universal_hash(*cell)[0, 0])
+
+    # a * x + b = p (folds to p itself, which only the final subtraction brings to 0), and neighbours of it.
+    assert one(1, MERSENNE_PRIME - 5, 5) == 0
+    assert one(1, MERSENNE_PRIME - 5, 6) == 1
+    assert one(1, MERSENNE_PRIME - 5, 4) == MERSENNE_PRIME - 1
+    biggest = (1 << 32) - 1
+    expected = (biggest * biggest + MERSENNE_PRIME - 1) % MERSENNE_PRIME
+    assert one(biggest, MERSENNE_PRIME - 1, biggest) == expected
