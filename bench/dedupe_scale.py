@@ -148,7 +148,8 @@ def main() -> None:
             fill_synthetic(con, arguments.stored, settings)
             result = dedupe_articles(originals, settings, warehouse.WarehouseIndex(con))
             warehouse.load_batch(con, "bench", articles=originals, fingerprints=result.fingerprints,
-                                 duplicates=result.duplicates, stories=result.stories)  # fmt: skip
+                                 duplicates=result.duplicates, stories=result.stories,
+                                 shingles=result.shingles)  # fmt: skip
             stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
             bands = con.execute("SELECT count(*) FROM fingerprints").fetchone()[0]
             built = time.perf_counter() - started
@@ -165,7 +166,8 @@ def main() -> None:
                 seconds["dedupe"] += time.perf_counter() - began
                 began = time.perf_counter()
                 warehouse.load_batch(con, "bench", articles=batch, duplicates=result.duplicates,
-                                     fingerprints=result.fingerprints, stories=result.stories)  # fmt: skip
+                                     fingerprints=result.fingerprints, stories=result.stories,
+                                     shingles=result.shingles)  # fmt: skip
                 seconds["load"] += time.perf_counter() - began
                 found += len(result.duplicates)
         total = time.perf_counter() - started

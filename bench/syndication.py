@@ -92,6 +92,7 @@ def run_pipeline(pages: list[Page], settings: Settings, db: Path, batch_size: in
                 articles=articles,
                 duplicates=result.duplicates,
                 fingerprints=result.fingerprints,
+                shingles=result.shingles,
                 stories=result.stories,
             )
             seconds["load"] += time.perf_counter() - began

@@ -335,6 +335,7 @@ def load_batch(
             articles=batch.articles,
             duplicates=dedupe.duplicates,
             fingerprints=dedupe.fingerprints,
+            shingles=dedupe.shingles,
             stories=dedupe.stories,
             rejects=batch.rejects,
             visits=batch.visits,

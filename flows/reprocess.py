@@ -78,6 +78,7 @@ def replace_batch(
             articles=articles,
             duplicates=dedupe.duplicates,
             fingerprints=dedupe.fingerprints,
+            shingles=dedupe.shingles,
             stories=dedupe.stories,
             rejects=rejects,
         )

@@ -74,6 +74,19 @@ class WarehouseIndex:
         ).fetchall()
         return dict(rows)
 
+    def shingles(self, article_ids: list[str]) -> dict[str, tuple[str, bytes, bytes]]:
+        """article_id -> (normalised text hash, packed shingle hashes, packed opening hashes) where stored."""
+        if not article_ids:
+            return {}
+        rows = self._con.execute(
+            "SELECT article_id, normalised_hash, shingles, opening FROM text_shingles "
+            f"WHERE article_id IN {_IDS}",
+            [list(article_ids)],
+        ).fetchall()
+        return {
+            article_id: (text_hash, shingles, opening) for article_id, text_hash, shingles, opening in rows
+        }
+
     def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None, str | None]]:
         """article_id -> (version key, published_at, site) of the stored ones (keys as articles_latest's)."""
         if not article_ids:

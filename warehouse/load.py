@@ -148,6 +148,9 @@ MENTION_SCHEMA = pa.schema(
     ]
 )
 FINGERPRINT_SCHEMA = pa.schema([("article_id", _TEXT), ("band", _INT), ("hash", pa.int64())])
+SHINGLE_SCHEMA = pa.schema(
+    [("article_id", _TEXT), ("normalised_hash", _TEXT), ("shingles", pa.binary()), ("opening", pa.binary())]
+)
 DUPLICATE_SCHEMA = pa.schema(
     [
         ("article_id", _TEXT),
@@ -343,6 +346,7 @@ def load_batch(
     rejects: Sequence[Reject] = (),
     visits: Sequence[UrlVisit] = (),
     stories: StoryResult | None = None,
+    shingles: Sequence[tuple[str, str, bytes, bytes]] = (),
     seconds: MutableMapping[str, float] | None = None,
 ) -> dict[str, int]:
     """Write one batch in one transaction; returns rows written (inserted or changed) per table.
@@ -361,6 +365,7 @@ def load_batch(
             rejects=rejects,
             visits=visits,
             stories=stories,
+            shingles=shingles,
             seconds=seconds,
         )
 
@@ -392,6 +397,7 @@ def write_batch(
     rejects: Sequence[Reject] = (),
     visits: Sequence[UrlVisit] = (),
     stories: StoryResult | None = None,
+    shingles: Sequence[tuple[str, str, bytes, bytes]] = (),
     seconds: MutableMapping[str, float] | None = None,
 ) -> dict[str, int]:
     """The writes of `load_batch` inside a transaction the caller holds (reprocessing adds deletes to it)."""
@@ -417,6 +423,9 @@ def write_batch(
                 counts["entity_aliases"] = aliases
     with _timed(seconds, "fingerprints"):
         counts["fingerprints"] = _load_fingerprints(con, fingerprints)
+    if shingles:
+        with _timed(seconds, "text_shingles"):
+            counts["text_shingles"] = _load_shingles(con, shingles)
     with _timed(seconds, "duplicates"):
         counts["duplicates"] = _load_duplicates(con, run_id, duplicates)
     if stories is not None and stories.assignments:
@@ -729,6 +738,18 @@ def _load_fingerprints(con: duckdb.DuckDBPyConnection, fingerprints: Sequence[tu
                 f"FROM {view} AS b WHERE NOT EXISTS (SELECT 1 FROM fingerprints AS t "
                 "WHERE t.article_id = b.article_id AND t.band = b.band)"
             )
+        )
+
+
+def _load_shingles(con: duckdb.DuckDBPyConnection, shingles: Sequence[tuple[str, str, bytes, bytes]]) -> int:
+    latest = {row[0]: row for row in shingles}
+    columns = [list(column) for column in zip(*latest.values(), strict=True)]
+    con.execute(f"DELETE FROM text_shingles WHERE {_ids_in('article_id')}", [columns[0]])
+    table = pa.table(dict(zip(SHINGLE_SCHEMA.names, columns, strict=True)), schema=SHINGLE_SCHEMA)
+    with _registered(con, "_load_text_shingles", table) as view:
+        columns_sql = ", ".join(SHINGLE_SCHEMA.names)
+        return _count(
+            con.execute(f"INSERT INTO text_shingles ({columns_sql}) SELECT {columns_sql} FROM {view}")
         )
 
 

@@ -24,6 +24,7 @@ ARTICLE_CHILD_TABLES = (
     "dates_mentioned",
     "amounts",
     "fingerprints",
+    "text_shingles",
     "story_terms",
     "story_clusters",
 )
@@ -39,6 +40,7 @@ TABLE_KEYS = {
     "dates_mentioned": "article_id, position",
     "amounts": "article_id, position",
     "fingerprints": "article_id, band",
+    "text_shingles": "article_id",
     "duplicates": "article_id",
     "story_terms": "article_id, term",  # no declared key (see 005_story_clusters.sql): checked here
     "story_clusters": "article_id",

@@ -10,19 +10,24 @@ part of the other), `syndicated` (a near copy on another site), `near` (a near c
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urlsplit
+
+import numpy as np
 
 from tasks.dedupe.exact import normalise_text, normalised_hash
 from tasks.dedupe.minhash import (
     band_hashes,
     containment,
     jaccard,
+    pack_hashes,
+    shingle_hashes,
     shingles_of_tokens,
-    signature,
+    signature_of_hashes,
     tokens_of_normalised,
+    unpack_hashes,
 )
 from tasks.dedupe.stories import OPENING_WORDS as OPENING_WORDS_FOR_STORIES
 from tasks.dedupe.stories import StoryIndex, StoryResult, cluster_stories
@@ -71,6 +76,11 @@ class DedupeIndex(StoryIndex, Protocol):
         """article_id -> text, for the given ids that are stored."""
         ...
 
+    def shingles(self, article_ids: list[str]) -> dict[str, tuple[str, bytes, bytes]]:
+        """article_id -> (normalised text hash, packed shingle hashes, packed opening shingle hashes), for the
+        given ids whose shingles are stored (articles loaded before they were kept have none)."""
+        ...
+
     def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None, str | None]]:
         """article_id -> (version key, published_at, site), for the given ids that are stored."""
         ...
@@ -83,6 +93,9 @@ class DedupeResult:
     duplicates: list[Duplicate]
     fingerprints: list[tuple[str, int, int]]  # (article_id, band, hash)
     stories: StoryResult = StoryResult([], [])  # story clusters of the new articles, and their story terms
+    # (article_id, normalised text hash, packed shingle hashes, packed opening hashes) of every new article:
+    # stored, so a later batch compares with it without reading and shingling its text again.
+    shingles: list[tuple[str, str, bytes, bytes]] = field(default_factory=list)
 
 
 def version_key(article: Article) -> str:
@@ -106,8 +119,8 @@ class _Features:
     version_key: str
     published_at: datetime | None
     text_hashes: frozenset[str]
-    shingles: set[str]
-    opening: set[str]  # shingles of the first OPENING_WORDS words
+    shingles: frozenset[int]  # 32-bit hashes of the text's shingles (`shingle_hashes`)
+    opening: frozenset[int]  # those of the shingles of its first OPENING_WORDS words
     order: tuple[int, int]  # (0 stored | 1 batch, position in batch): the tie-break for canonical choice
     site: str | None = None
 
@@ -162,18 +175,24 @@ def _is_partial(member: _Features, members: list[_Features], threshold: float) -
     )
 
 
-def _band_rows(words: list[str], settings: Settings) -> list[tuple[int, int]]:
-    whole = shingles_of_tokens(words, settings.shingle_size)
-    if not whole:
+def _band_rows(whole: np.ndarray, lead: np.ndarray, settings: Settings) -> list[tuple[int, int]]:
+    """LSH band rows of a text from the hashes of its shingles and of its lead's (first LEAD_WORDS words)."""
+    if not whole.size:
         # An empty text would share every band with every other empty text.
         return []
-    rows = list(enumerate(band_hashes(signature(whole, settings.num_permutations), settings.bands)))
-    lead = shingles_of_tokens(words[:LEAD_WORDS], settings.shingle_size)
-    lead_signature = signature(lead, LEAD_BANDS * LEAD_ROWS, seed=3)
+    rows = list(enumerate(band_hashes(signature_of_hashes(whole, settings.num_permutations), settings.bands)))
+    lead_signature = signature_of_hashes(lead, LEAD_BANDS * LEAD_ROWS, seed=3)
     rows.extend(
         (LEAD_BAND_BASE - band, value) for band, value in enumerate(band_hashes(lead_signature, LEAD_BANDS))
     )
     return rows
+
+
+def _hashed_shingles(words: list[str], settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """Hashes of the shingles of the words, and of the shingles of the opening words."""
+    whole = shingle_hashes(shingles_of_tokens(words, settings.shingle_size))
+    opening = shingle_hashes(shingles_of_tokens(words[:OPENING_WORDS], settings.shingle_size))
+    return whole, opening
 
 
 class _Groups:
@@ -206,8 +225,8 @@ class TextFingerprint:
 
     article_id: str
     normalised_hash: str
-    shingles: frozenset[str]
-    opening: frozenset[str]  # shingles of the first OPENING_WORDS words
+    shingles: bytes  # the text's shingle hashes, packed (`pack_hashes`): small to ship and ready to store
+    opening: bytes  # those of the shingles of the first OPENING_WORDS words, packed
     opening_words: tuple[str, ...]  # the first OPENING_WORDS_FOR_STORIES words, for story terms
     band_rows: tuple[tuple[int, int], ...]  # (band, hash) LSH rows of the whole text and of its lead
 
@@ -216,13 +235,16 @@ def fingerprint_article(article: Article, settings: Settings) -> TextFingerprint
     """The shingles, hashes and LSH band rows of one article's text."""
     normalised = normalise_text(article.text)
     words = tokens_of_normalised(normalised)
+    whole, opening = _hashed_shingles(words, settings)
+    # The lead bands are made over the same first words as the opening shingles.
+    lead = opening if LEAD_WORDS == OPENING_WORDS else _hashed_shingles(words[:LEAD_WORDS], settings)[0]
     return TextFingerprint(
         article_id=article.article_id,
         normalised_hash=normalised_hash(normalised),
-        shingles=frozenset(shingles_of_tokens(words, settings.shingle_size)),
-        opening=frozenset(shingles_of_tokens(words[:OPENING_WORDS], settings.shingle_size)),
+        shingles=pack_hashes(whole.tolist()),
+        opening=pack_hashes(opening.tolist()),
         opening_words=tuple(words[:OPENING_WORDS_FOR_STORIES]),
-        band_rows=tuple(_band_rows(words, settings)),
+        band_rows=tuple(_band_rows(whole, lead, settings)),
     )
 
 
@@ -256,6 +278,7 @@ def dedupe_articles(
     features: dict[str, _Features] = {}
     band_rows: dict[str, list[tuple[int, int]]] = {}
     opening_words: dict[str, list[str]] = {}
+    shingle_rows: list[tuple[str, str, bytes, bytes]] = []
     known = fingerprints or {}
     for position, article in enumerate(fresh):
         fingerprint = known.get(article.article_id) or fingerprint_article(article, settings)
@@ -266,12 +289,15 @@ def dedupe_articles(
             published_at=_as_utc(article.published_at),
             # The extractor's hash is what the warehouse stores; ours also catches copies it hashed apart.
             text_hashes=frozenset({article.text_sha256, fingerprint.normalised_hash}),
-            shingles=fingerprint.shingles,
-            opening=fingerprint.opening,
+            shingles=unpack_hashes(fingerprint.shingles),
+            opening=unpack_hashes(fingerprint.opening),
             order=(1, position),
             site=site_key(article.canonical_url or article.url, article.site),
         )
         band_rows[article.article_id] = list(fingerprint.band_rows)
+        shingle_rows.append(
+            (article.article_id, fingerprint.normalised_hash, fingerprint.shingles, fingerprint.opening)
+        )
 
     # One round trip per kind of question, for the whole batch: candidate search happens in the warehouse.
     all_hashes = sorted({value for item in features.values() for value in item.text_hashes})
@@ -280,23 +306,32 @@ def dedupe_articles(
     stored_by_band = index.band_matches(all_rows)
     stored_ids = sorted(set(stored_by_hash.values()) | {i for ids in stored_by_band.values() for i in ids})
     stored_ids = [article_id for article_id in stored_ids if article_id not in features]
-    stored_texts = index.texts(stored_ids)
+    stored_shingles = index.shingles(stored_ids)
+    # Articles stored before their shingles were kept: read their text and shingle it here.
+    stored_texts = index.texts([article_id for article_id in stored_ids if article_id not in stored_shingles])
     stored_versions = index.article_versions(stored_ids)
     for article_id in stored_ids:
-        if article_id not in stored_texts or article_id not in stored_versions:
+        if article_id not in stored_versions:
             continue
-        text = stored_texts[article_id]
+        if article_id in stored_shingles:
+            text_hash, packed, packed_opening = stored_shingles[article_id]
+            shingle_set, opening = unpack_hashes(packed), unpack_hashes(packed_opening)
+        elif article_id in stored_texts:
+            normalised = normalise_text(stored_texts[article_id])
+            text_hash = normalised_hash(normalised)
+            whole, opening_hashes = _hashed_shingles(tokens_of_normalised(normalised), settings)
+            shingle_set, opening = frozenset(whole.tolist()), frozenset(opening_hashes.tolist())
+        else:
+            continue
         key, published, site = stored_versions[article_id]
         hashes = {value for value, owner in stored_by_hash.items() if owner == article_id}
-        normalised = normalise_text(text)  # once for both the hash and the words: most of this loop's time
-        stored_words = tokens_of_normalised(normalised)
         features[article_id] = _Features(
             article_id=article_id,
             version_key=key,
             published_at=_as_utc(published),
-            text_hashes=frozenset(hashes | {normalised_hash(normalised)}),
-            shingles=shingles_of_tokens(stored_words, settings.shingle_size),
-            opening=shingles_of_tokens(stored_words[:OPENING_WORDS], settings.shingle_size),
+            text_hashes=frozenset(hashes | {text_hash}),
+            shingles=shingle_set,
+            opening=opening,
             order=(0, 0),
             site=site,
         )
@@ -323,7 +358,9 @@ def dedupe_articles(
         for band, value in band_rows[article.article_id]
     ]
     stories = cluster_stories(fresh, duplicates, settings, index, opening_words=opening_words)
-    return DedupeResult(duplicates=duplicates, fingerprints=fingerprints, stories=stories)
+    return DedupeResult(
+        duplicates=duplicates, fingerprints=fingerprints, stories=stories, shingles=shingle_rows
+    )
 
 
 @dataclass(slots=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 import numpy as np
@@ -77,11 +78,25 @@ def shingle_hashes(shingle_set: Iterable[str]) -> np.ndarray:
     return np.frombuffer(digests, dtype="<u4").astype(np.uint64)
 
 
+def pack_hashes(hashes: Iterable[int]) -> bytes:
+    """Shingle hashes as stored in the warehouse: sorted, distinct, 4 little-endian bytes each."""
+    return np.array(sorted(set(hashes)), dtype="<u4").tobytes()
+
+
+def unpack_hashes(packed: bytes) -> frozenset[int]:
+    """The shingle hashes `pack_hashes` stored."""
+    return frozenset(np.frombuffer(packed, dtype="<u4").tolist())
+
+
 def signature(shingle_set: Iterable[str], num_permutations: int, seed: int = 1) -> np.ndarray:
     """The MinHash signature: per permutation, the smallest (a * x + b) mod p over the shingle hashes."""
+    return signature_of_hashes(shingle_hashes(shingle_set), num_permutations, seed)
+
+
+def signature_of_hashes(hashes: np.ndarray, num_permutations: int, seed: int = 1) -> np.ndarray:
+    """`signature` of shingles already hashed by `shingle_hashes`."""
     if num_permutations < 1:
         raise ValueError(f"num_permutations must be at least 1, got {num_permutations}")
-    hashes = shingle_hashes(shingle_set)
     result = np.full(num_permutations, EMPTY_SLOT, dtype=np.uint64)
     if hashes.size == 0:
         return result
@@ -133,7 +148,7 @@ def band_hashes(signature: np.ndarray, bands: int) -> list[int]:
     return result
 
 
-def jaccard(first: set[str], second: set[str]) -> float:
+def jaccard(first: AbstractSet[Hashable], second: AbstractSet[Hashable]) -> float:
     """|A ∩ B| / |A ∪ B|; two empty sets share no evidence of copying, so 0.0."""
     if not first or not second:
         return 0.0
@@ -141,7 +156,7 @@ def jaccard(first: set[str], second: set[str]) -> float:
     return common / (len(first) + len(second) - common)
 
 
-def containment(part: set[str], whole: set[str]) -> float:
+def containment(part: AbstractSet[Hashable], whole: AbstractSet[Hashable]) -> float:
     """|A ∩ B| / |A|: how much of `part` appears in `whole` (1.0 for a truncated copy of `whole`)."""
     if not part:
         return 0.0

@@ -59,6 +59,9 @@ class EmptyWarehouse:
     def texts(self, article_ids: list[str]) -> dict[str, str]:
         return {}
 
+    def shingles(self, article_ids: list[str]) -> dict[str, tuple[str, bytes, bytes]]:
+        return {}
+
     def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None, str | None]]:
         return {}
 

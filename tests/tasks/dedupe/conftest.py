@@ -32,6 +32,7 @@ def dedupe_and_load() -> Callable[..., DedupeResult]:
             articles=articles,
             duplicates=result.duplicates,
             fingerprints=result.fingerprints,
+            shingles=result.shingles,
             stories=result.stories,
         )
         return result

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import warehouse
 from tasks.dedupe import DedupeResult, dedupe_articles
 from tasks.dedupe.exact import text_hash
+from tasks.dedupe.minhash import shingles
 from tasks.records import Article
 from tasks.settings import Settings
 
@@ -176,3 +177,22 @@ def test_a_later_version_of_the_original_joined_through_a_copy_is_not_a_copy(con
     later = [article("copy", STORY, hour=10), article("v2", CHANGED_SENTENCE, hour=12, url=url)]
     result = dedupe_and_load(con, later, "run-2")
     assert pairs(result) == {"copy": ("v1", "exact")}
+
+
+def test_stored_articles_are_compared_by_their_stored_shingles(con, dedupe_and_load) -> None:
+    dedupe_and_load(con, [article("original", STORY, hour=8)])
+    stored = con.execute(
+        "SELECT article_id, normalised_hash, octet_length(shingles) FROM text_shingles"
+    ).fetchall()
+    assert stored == [("original", text_hash(STORY), 4 * len(shingles(STORY, SETTINGS.shingle_size)))]
+    copy = [article("copy", CHANGED_SENTENCE, hour=10)]
+    found = dedupe_articles(copy, SETTINGS, warehouse.WarehouseIndex(con)).duplicates
+    assert [(d.article_id, d.canonical_id, d.kind) for d in found] == [("copy", "original", "syndicated")]
+
+    # The comparison reads the stored shingles, not the text: with the text gone it finds the same copy ...
+    con.execute("UPDATE articles SET text = 'gone' WHERE article_id = 'original'")
+    assert dedupe_articles(copy, SETTINGS, warehouse.WarehouseIndex(con)).duplicates == found
+    # ... and an article stored before shingles were kept is shingled from its text, to the same similarity.
+    con.execute("UPDATE articles SET text = ? WHERE article_id = 'original'", [STORY])
+    con.execute("DELETE FROM text_shingles")
+    assert dedupe_articles(copy, SETTINGS, warehouse.WarehouseIndex(con)).duplicates == found
