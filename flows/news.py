@@ -38,8 +38,7 @@ import warehouse
 from flows import parallel, progress
 from tasks.clean import clean_documents
 from tasks.clean.templates import apply_templates, host_of
-from tasks.dedupe import DedupeResult, TextFingerprint, dedupe_articles, fingerprint_articles
-from tasks.extract import extract_articles
+from tasks.dedupe import DedupeResult, TextFingerprint, dedupe_articles
 from tasks.extract.ner import NerBackend, NerUnavailable, check_backend
 from tasks.ingest.files import discover_files, read_files, stored_id_of_file
 from tasks.ingest.filters import NO_FILTER, FilterError, SourceFilter, parse_since
@@ -49,6 +48,7 @@ from tasks.ingest.web import Fetcher, FetchSettings, Unchanged
 from tasks.ingest.web_discovery import WebMemory, discover_web
 from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem, UrlVisit
 from tasks.settings import Settings
+from tasks.steps import extract_and_fingerprint
 from warehouse.staging import StagedBatch, drop_staged, read_staged, stage_batch, staged_batches
 from warehouse.templates import StoredTemplates
 from warehouse.web_urls import StoredWebMemory
@@ -290,14 +290,11 @@ def extract_batch(
     The articles' text fingerprints (shingles, LSH bands) are made there too, so that the single-writer
     dedupe step only searches and compares.
     """
-    pool = parallel.current()
-    articles, rejects = pool.run(partial(extract_articles, settings=settings), cleaned, _extractor_crashed)
-    fingerprints, _ = pool.run(partial(fingerprint_articles, settings=settings), articles, _no_reject)
-    return articles, rejects, {fingerprint.article_id: fingerprint for fingerprint in fingerprints}
-
-
-def _no_reject(article: Article, message: str) -> None:
-    return None  # dedupe makes a missing fingerprint itself
+    made, rejects = parallel.current().run(
+        partial(extract_and_fingerprint, settings=settings), cleaned, _extractor_crashed
+    )
+    articles = [article for article, _ in made]
+    return articles, rejects, {fingerprint.article_id: fingerprint for _, fingerprint in made}
 
 
 @task(name="dedupe", task_run_name="dedupe [batch {number}/{total}]", cache_policy=NO_CACHE)
