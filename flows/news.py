@@ -40,7 +40,7 @@ from tasks.clean import clean_documents
 from tasks.clean.templates import apply_templates, host_of
 from tasks.dedupe import DedupeResult, TextFingerprint, dedupe_articles
 from tasks.extract.ner import NerBackend, NerUnavailable, check_backend
-from tasks.ingest.files import discover_files, read_files, stored_id_of_file
+from tasks.ingest.files import FileState, discover_files, file_state, read_files, unchanged_since
 from tasks.ingest.filters import NO_FILTER, FilterError, SourceFilter, parse_since
 from tasks.ingest.sources import Source, expand_sources
 from tasks.ingest.warc import read_warc
@@ -191,14 +191,9 @@ def ingest_batch(
     files = [item for item in items if item.kind == "file"]
     unchanged_files: set[str] = set()
     if files and not refresh:
-        # A file stored with these very bytes is passed over before it is decoded (the costly part).
-        stored_ids = {
-            item.location: doc_id
-            for item in files
-            if (doc_id := stored_id_of_file(item, max_bytes=settings.max_document_bytes))
-        }
-        known = _known_documents(warehouse_path, lock_wait_seconds, list(stored_ids.values()))
-        unchanged_files = {location for location, doc_id in stored_ids.items() if doc_id in known}
+        # A file stored with these very bytes is passed over before it is decoded (the costly part); one
+        # with the size and time it had when last hashed is not even read (`FileState`).
+        unchanged_files = _unchanged_files(files, settings, warehouse_path, lock_wait_seconds)
         result.unchanged += len(unchanged_files)
     # Decoding a file (charset detection, mojibake repair) is CPU work: it runs on the run's pool.
     read, _ = parallel.current().run(
@@ -243,6 +238,42 @@ def ingest_batch(
         len(result.rejects),
     )
     return result
+
+
+def _unchanged_files(
+    files: list[SourceItem], settings: Settings, warehouse_path: str, lock_wait_seconds: float
+) -> set[str]:
+    """Locations of the files whose bytes are already stored, hashing only the ones that look changed."""
+    stored_ids: dict[str, str] = {}
+    looks_changed: list[SourceItem] = []
+    try:
+        with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
+            remembered = warehouse.file_states(con, [item.location for item in files])
+            for item in files:
+                state = remembered.get(item.location)
+                if state is not None and unchanged_since(item, state):
+                    stored_ids[item.location] = state.doc_id
+                else:
+                    looks_changed.append(item)
+            if not looks_changed:  # a re-run with nothing new: one short look at the warehouse per batch
+                known = warehouse.known_documents(con, list(stored_ids.values()))
+                return {location for location, doc_id in stored_ids.items() if doc_id in known}
+        # Hashing reads the files: done with the warehouse closed, so readers are not kept waiting.
+        measured: dict[str, FileState] = {}
+        for item in looks_changed:
+            state = file_state(item, max_bytes=settings.max_document_bytes)
+            if state is not None:  # (one that cannot be read is read again below, to say what is wrong)
+                measured[item.location] = state
+                stored_ids[item.location] = state.doc_id
+        with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds) as con:
+            known = warehouse.known_documents(con, list(stored_ids.values()))
+            # A file hashed now is remembered whether or not this run lands it: the document check above
+            # is made on every run, so a remembered file whose document never landed is still read.
+            warehouse.record_file_states(con, measured)
+    except warehouse.WarehouseLocked as error:
+        get_run_logger().warning("cannot check which files are new: %s", error)
+        return set()
+    return {location for location, doc_id in stored_ids.items() if doc_id in known}
 
 
 def _known_documents(warehouse_path: str, lock_wait_seconds: float, doc_ids: list[str]) -> set[str]:

@@ -5,6 +5,7 @@ Only this package opens read-write connections; the rest of the pipeline hands i
 
 from warehouse.connection import WarehouseLocked, connect, writer
 from warehouse.dedupe_index import WarehouseIndex
+from warehouse.file_states import file_states, record_file_states
 from warehouse.fingerprint_settings import (
     FingerprintSettingsMismatch,
     check_fingerprint_settings,
@@ -34,6 +35,8 @@ from warehouse.migrations import migrate, migrations, schema_version
 from warehouse.named_queries import list_queries, query_parameters, query_sql, run_query
 
 __all__ = [
+    "file_states",
+    "record_file_states",
     "FingerprintSettingsMismatch",
     "check_fingerprint_settings",
     "stored_fingerprint_settings",

@@ -165,9 +165,22 @@ def read_file(item: SourceItem, *, max_bytes: int, now: datetime | None = None) 
     return document_from_bytes(item, raw_on_disk, max_bytes=max_bytes, fetched_at=now or datetime.now(UTC))
 
 
-def stored_id_of_file(item: SourceItem, *, max_bytes: int) -> str | None:
+@dataclass(frozen=True, slots=True)
+class FileState:
+    """A file as it was when its bytes were hashed. A file found again with the same size and modification
+    time (to the nanosecond) is taken to hold the same bytes, the quick check git and rsync make, so an
+    unchanged folder is re-run without reading its files; `--refresh` reads everything regardless."""
+
+    size: int
+    mtime_ns: int
+    doc_id: str
+
+
+def file_state(item: SourceItem, *, max_bytes: int) -> FileState | None:
     """The document id reading `item` would give (its location and the sha256 of its bytes), without
-    decoding it, so an unchanged file costs a read and a hash; None when it cannot be read as it is."""
+    decoding it, with the size and time the file had before it was read; None when it cannot be read as it
+    is. The file is measured first: one changed while being read looks changed the next time, never the same.
+    """
     try:
         status = os.stat(item.location)
         if not S_ISREG(status.st_mode) or status.st_size > max_bytes:
@@ -178,7 +191,23 @@ def stored_id_of_file(item: SourceItem, *, max_bytes: int) -> str | None:
         return None
     if len(raw_on_disk) > max_bytes:
         return None
-    return document_id(item.location, hashlib.sha256(raw_on_disk).hexdigest())
+    doc_id = document_id(item.location, hashlib.sha256(raw_on_disk).hexdigest())
+    return FileState(status.st_size, status.st_mtime_ns, doc_id)
+
+
+def stored_id_of_file(item: SourceItem, *, max_bytes: int) -> str | None:
+    """`file_state`'s document id: what reading `item` would give, at the cost of a read and a hash."""
+    state = file_state(item, max_bytes=max_bytes)
+    return state.doc_id if state else None
+
+
+def unchanged_since(item: SourceItem, state: FileState) -> bool:
+    """True when the file still has the size and modification time it had when `state` was taken."""
+    try:
+        status = os.stat(item.location)
+    except OSError:
+        return False
+    return S_ISREG(status.st_mode) and (status.st_size, status.st_mtime_ns) == (state.size, state.mtime_ns)
 
 
 def read_files(items: list[SourceItem], *, max_bytes: int) -> tuple[list[RawDocument | Reject], list[Reject]]:
