@@ -40,7 +40,7 @@ from tasks.clean import clean_documents
 from tasks.clean.templates import apply_templates, host_of
 from tasks.dedupe import DedupeResult, TextFingerprint, dedupe_articles
 from tasks.extract.ner import NerBackend, NerUnavailable, check_backend
-from tasks.ingest.files import FileState, discover_files, file_state, read_files, unchanged_since
+from tasks.ingest.files import FileState, discover_files, file_state, read_file, read_files, unchanged_since
 from tasks.ingest.filters import NO_FILTER, FilterError, SourceFilter, parse_since
 from tasks.ingest.sources import Source, expand_sources
 from tasks.ingest.warc import read_warc
@@ -48,7 +48,7 @@ from tasks.ingest.web import Fetcher, FetchSettings, Unchanged
 from tasks.ingest.web_discovery import WebMemory, discover_web
 from tasks.records import Article, CleanDocument, RawDocument, Reject, SourceItem, UrlVisit
 from tasks.settings import Settings
-from tasks.steps import extract_and_fingerprint
+from tasks.steps import extract_and_fingerprint, read_and_clean_files
 from warehouse.staging import StagedBatch, drop_staged, read_staged, stage_batch, staged_batches
 from warehouse.templates import StoredTemplates
 from warehouse.web_urls import StoredWebMemory
@@ -121,6 +121,8 @@ class IngestResult:
     unchanged: int = 0
     filtered: int = 0  # web-archive records left out by the source's include/exclude/since
     visits: list[UrlVisit] = field(default_factory=list)
+    # What cleaning made of documents read and cleaned in one pool call (files on the local pool), by doc_id.
+    cleaned: dict[str, CleanDocument | Reject] = field(default_factory=dict)
 
 
 def _page_visit(item: SourceItem, result: RawDocument | Reject | Unchanged) -> UrlVisit:
@@ -175,8 +177,12 @@ def ingest_batch(
     prefetched: dict[str, RawDocument],
     number: int,
     total: int,
+    clean_files: bool = False,
 ) -> IngestResult:
-    """Read or fetch a batch of items; documents already in the warehouse are skipped unless `refresh`."""
+    """Read or fetch a batch of items; documents already in the warehouse are skipped unless `refresh`.
+
+    With `clean_files`, local files are cleaned on the pool as soon as they are read (`result.cleaned`).
+    """
     result = IngestResult()
     web_items = [item for item in items if item.kind == "url"]
     for item, fetched in zip(web_items, fetch_pages(web_items, fetcher, prefetched), strict=True):
@@ -195,12 +201,23 @@ def ingest_batch(
         # with the size and time it had when last hashed is not even read (`FileState`).
         unchanged_files = _unchanged_files(files, settings, warehouse_path, lock_wait_seconds)
         result.unchanged += len(unchanged_files)
-    # Decoding a file (charset detection, mojibake repair) is CPU work: it runs on the run's pool.
-    read, _ = parallel.current().run(
-        partial(read_files, max_bytes=settings.max_document_bytes),
-        [item for item in files if item.location not in unchanged_files],
-        _unreadable,
-    )
+    # Decoding a file (charset detection, mojibake repair) is CPU work: it runs on the run's pool, and there
+    # (with the local pool) cleaning follows at once, so the decoded page never crosses between processes.
+    to_read = [item for item in files if item.location not in unchanged_files]
+    if clean_files:
+        read_and_cleaned, _ = parallel.current().run(
+            partial(read_and_clean_files, max_bytes=settings.max_document_bytes),
+            to_read,
+            partial(_read_or_clean_crashed, max_bytes=settings.max_document_bytes),
+        )
+        read = [document for document, _ in read_and_cleaned]
+        for document, cleaned in read_and_cleaned:
+            if cleaned is not None:
+                result.cleaned[document.doc_id] = cleaned
+    else:
+        read, _ = parallel.current().run(
+            partial(read_files, max_bytes=settings.max_document_bytes), to_read, _unreadable
+        )
     file_results = iter(read)
     for item in items:
         if item.kind == "url":
@@ -229,6 +246,7 @@ def ingest_batch(
         known = _known_documents(warehouse_path, lock_wait_seconds, [doc.doc_id for doc in result.documents])
         result.unchanged += sum(doc.doc_id in known for doc in result.documents)
         result.documents = [doc for doc in result.documents if doc.doc_id not in known]
+        result.cleaned = {doc_id: made for doc_id, made in result.cleaned.items() if doc_id not in known}
     get_run_logger().info(
         "batch %d/%d: read %d new, %d unchanged, %d rejected",
         number,
@@ -292,6 +310,17 @@ def _unreadable(item: SourceItem, message: str) -> Reject:
     return Reject(item.location, "ingest", "unreadable", message)
 
 
+def _read_or_clean_crashed(
+    item: SourceItem, message: str, *, max_bytes: int
+) -> tuple[RawDocument | Reject, Reject | None]:
+    """A file that took a worker down twice: read again here (reading is plain Python, cleaning is where
+    parsers crash), so the page is stored with its cleaner reject, as when the two steps ran apart."""
+    document = read_file(item, max_bytes=max_bytes)
+    if isinstance(document, Reject):
+        return document, None
+    return dataclasses.replace(document, text=""), _cleaner_crashed(document, message)
+
+
 def _cleaner_crashed(document: RawDocument, message: str) -> Reject:
     return Reject(document.location, "clean", "cleaner_error", message)
 
@@ -302,14 +331,31 @@ def _extractor_crashed(document: CleanDocument, message: str) -> Reject:
 
 @task(name="clean", task_run_name="clean [batch {number}/{total}]", cache_policy=NO_CACHE)
 def clean_batch(
-    documents: list[RawDocument], number: int, total: int
+    documents: list[RawDocument],
+    number: int,
+    total: int,
+    cleaned_already: dict[str, CleanDocument | Reject] | None = None,
 ) -> tuple[list[CleanDocument], list[Reject]]:
     """Strip boilerplate from a batch of documents, page by page, on the run's CPU pool.
 
-    The sites' learnt templates are applied afterwards, in batch order (`apply_templates`): they depend on
-    what the batches before this one landed.
+    Documents in `cleaned_already` (files cleaned where they were read) are not cleaned again; the result
+    keeps the batch's order either way. The sites' learnt templates are applied afterwards, in batch order
+    (`apply_templates`): they depend on what the batches before this one landed.
     """
-    return parallel.current().run(clean_documents, documents, _cleaner_crashed)
+    ready = cleaned_already or {}
+    to_clean = [document for document in documents if document.doc_id not in ready]
+    cleaned, rejects = parallel.current().run(clean_documents, to_clean, _cleaner_crashed)
+    if not ready:
+        return cleaned, rejects
+    by_id = {document.doc_id: document for document in cleaned}
+    in_order: list[CleanDocument] = []
+    for document in documents:
+        made = ready.get(document.doc_id) or by_id.get(document.doc_id)
+        if isinstance(made, Reject):
+            rejects.append(made)
+        elif made is not None:
+            in_order.append(made)
+    return in_order, rejects
 
 
 @task(name="extract", task_run_name="extract [batch {number}/{total}]", cache_policy=NO_CACHE)
@@ -825,12 +871,20 @@ def news_pipeline(
                         quote(prefetched),
                         number,
                         total,
+                        # Not on Dask: the flow's process would do the cleaning the cluster is there for.
+                        clean_files=cpu.kind == "local",
                     )
                 warehouse.compress_ahead(read.documents)
                 cleaning = cpu.runner.submit(
                     clean_batch,
-                    {"documents": cpu.parameter(read.documents), "number": number, "total": total},
+                    {
+                        "documents": cpu.parameter(read.documents),
+                        "number": number,
+                        "total": total,
+                        "cleaned_already": cpu.parameter(read.cleaned),
+                    },
                 )
+                read.cleaned = {}
                 # The decoded text went to the cleaners; the load stores the bytes. Batches in flight keep no
                 # second copy of every page (a page's text as a str can take four times its bytes).
                 read.documents = [dataclasses.replace(document, text="") for document in read.documents]

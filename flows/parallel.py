@@ -37,7 +37,7 @@ MIN_ITEMS_TO_SHARE = 4
 # Chunks per worker and batch: small enough to balance uneven pages, large enough to amortise pickling.
 CHUNKS_PER_WORKER = 4
 # Modules a worker imports before its first page (their gazetteers and models load once per worker).
-STEP_MODULES = ("tasks.clean", "tasks.extract", "tasks.steps")
+STEP_MODULES = ("tasks.steps",)
 # Batches read ahead and being cleaned while the oldest one is extracted and landed: enough that the
 # workers always have a batch queued while the flow's process dedupes and loads.
 BATCHES_IN_FLIGHT = 3
