@@ -106,3 +106,34 @@ def test_a_cluster_address_without_the_dask_runner_is_refused(tmp_path: Path) ->
         news_pipeline(
             sources=[str(tmp_path)], warehouse_path=str(tmp_path / "w.duckdb"), cluster_address="tcp://x:8786"
         )
+
+
+def test_files_read_and_cleaned_in_one_call_keep_their_order_and_their_rejects(tmp_path: Path) -> None:
+    from flows.news import _read_or_clean_crashed, clean_batch
+    from tasks.ingest.files import read_file
+    from tasks.records import SourceItem
+    from tasks.steps import read_and_clean_files
+
+    pages = sorted(PAGES.glob("*.html"))[:3]
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")
+    items = [SourceItem(str(path), str(path)) for path in [pages[0], empty, *pages[1:]]]
+    items.append(SourceItem(str(tmp_path / "missing.html"), str(tmp_path)))
+    made, _ = read_and_clean_files(items, max_bytes=10_000_000)
+    assert [type(document).__name__ for document, _ in made] == ["RawDocument"] * 4 + ["Reject"]
+    assert all(document.text == "" for document, _ in made[:4])  # the decoded page stays in the worker
+    assert made[4][1] is None and made[4][0].reason == "unreadable"
+
+    # The clean task merges them with documents cleaned apart, in the batch's order.
+    documents = [document for document, _ in made[:4]]
+    ready = {document.doc_id: cleaned for document, cleaned in made[:4] if document is not documents[2]}
+    separately = read_file(items[2], max_bytes=10_000_000)
+    cleaned, rejects = clean_batch.fn([*documents[:2], separately, documents[3]], 1, 1, ready)
+    assert [document.doc_id for document in cleaned] == [documents[i].doc_id for i in (0, 2, 3)]
+    assert [(reject.source, reject.reason) for reject in rejects] == [(str(empty), "no_article_text")]
+
+    # A file that took a worker down twice is read again in the flow's process and kept with its reject.
+    document, reject = _read_or_clean_crashed(items[0], "a worker process died", max_bytes=10_000_000)
+    assert document.doc_id == documents[0].doc_id and document.text == ""
+    assert (reject.stage, reject.reason) == ("clean", "cleaner_error")
+    assert _read_or_clean_crashed(items[4], "died", max_bytes=10_000_000)[1] is None
