@@ -7,6 +7,7 @@ retried item by item on a fresh pool, and an item that kills a worker again beco
 
 from __future__ import annotations
 
+import gc
 import importlib
 import math
 import multiprocessing
@@ -41,10 +42,27 @@ STEP_MODULES = ("tasks.steps",)
 # Batches read ahead and being cleaned while the oldest one is extracted and landed: enough that the
 # workers always have a batch queued while the flow's process dedupes and loads.
 BATCHES_IN_FLIGHT = 3
+# Python's cyclic garbage collector by default runs after every 700 net allocations of container objects,
+# and its older generations walk everything a run holds (batches in flight, pages, articles, Prefect's own
+# objects): 7 s of the flow process's 28 s of CPU over 3,000 pages, a few per cent of a worker's. Pages make
+# few reference cycles, so during a run it runs every 50,000 instead (the flow's process: 7 s -> 1.5 s).
+RUN_GC_THRESHOLDS = (50_000, 10, 10)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage cycles less often while the block runs (see RUN_GC_THRESHOLDS); restored after."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*RUN_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 def _preload(modules: tuple[str, ...]) -> None:
     # Runs once per worker process: imports (and so loads the gazetteers of) the steps before any page.
+    gc.set_threshold(*RUN_GC_THRESHOLDS)
     for name in modules:
         importlib.import_module(name)
 
@@ -267,6 +285,7 @@ class CpuRunner:
             return
         stack = ExitStack()
         try:
+            stack.enter_context(fewer_collections())
             if self.pool is not _INLINE:
                 stack.enter_context(sharing(self.pool))
                 self.pool.start()
