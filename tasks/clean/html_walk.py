@@ -208,6 +208,9 @@ def _value_meanings(value: str) -> int:
         for word in words:
             found |= _WORD_MEANING.get(word, 0)
         found |= _word_meanings(_NOT_LETTER.sub("", lowered))
+    if not found:
+        for word in words:
+            found |= _WEAK_WORD_MEANING.get(word, 0)
     return _cache(_VALUE_CACHE, value, found)
 
 
@@ -238,13 +241,15 @@ def _word_meanings(word: str) -> int:
     return _cache(_WORD_CACHE, word, found)
 
 
-def _hint_tables() -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
-    """The bit of each meaning, and the meanings of whole class values, of words and of parts of words."""
+def _hint_tables() -> tuple[dict[str, int], dict[str, int], dict[str, int], dict[str, int], dict[str, int]]:
+    """The bit of each meaning, and the meanings of whole class values, of words, of parts of words and of
+    weak words (which count only in a value that has no other meaning)."""
     groups = {"content": _HINTS["content"], "credit": _HINTS["credit"], **_HINTS["boilerplate"]}
     bits = {name: 1 << index for index, name in enumerate(groups)}
     whole: dict[str, int] = {}
     words: dict[str, int] = {}
     parts: dict[str, int] = {}
+    weak: dict[str, int] = {}
     for name, group in groups.items():
         for value in group.get("classes", []):
             whole[value] = whole.get(value, 0) | bits[name]
@@ -252,10 +257,12 @@ def _hint_tables() -> tuple[dict[str, int], dict[str, int], dict[str, int], dict
             words[word] = words.get(word, 0) | bits[name]
         for part in group.get("parts", []):
             parts[part] = parts.get(part, 0) | bits[name]
-    return bits, whole, words, parts
+        for word in group.get("weak_tokens", []):
+            weak[word] = weak.get(word, 0) | bits[name]
+    return bits, whole, words, parts, weak
 
 
-_MEANING_BITS, _CLASS_MEANING, _WORD_MEANING, _PART_MEANING = _hint_tables()
+_MEANING_BITS, _CLASS_MEANING, _WORD_MEANING, _PART_MEANING, _WEAK_WORD_MEANING = _hint_tables()
 # Between a lower-case letter and a capital: 'relatedPosts' reads as 'related Posts'.
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _IGNORED_PREFIXES = tuple(_HINTS["ignored"]["prefixes"])

@@ -620,3 +620,18 @@ def test_inline_promos_anywhere_in_the_body_are_dropped(line: str):
     doc = clean_html(raw_document(html))
     assert line not in doc.text
     assert len(doc.paragraphs) == 3
+
+
+def test_pub_alone_is_an_ad_but_a_pub_date_line_is_a_dateline():
+    body = " ".join(["Le conseil municipal a voté mardi soir la rénovation complète du pont du port."] * 3)
+    html = (
+        "<html lang='fr'><body><article><h1>Le pont du port</h1>"
+        "<p class='pub-date'>Publié le 5 mars 2024 à 09h30</p>"
+        f"<p>{body}</p><div class='bloc-pub'>Publicité</div>"
+        f"<p>{body.replace('mardi', 'lundi')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://journal.example/actualite/pont"))
+    removed = reasons(doc)
+    assert removed["Publicité"] == "ad"
+    assert removed["Publié le 5 mars 2024 à 09h30"] == "byline"
+    assert len(doc.paragraphs) == 2
