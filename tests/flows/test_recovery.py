@@ -14,7 +14,6 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-import warehouse
 from flows.cli import app
 from flows.news import news_pipeline
 from flows.reprocess import reprocess_pipeline
@@ -42,6 +41,16 @@ def count_articles(db: Path) -> int:
         return rows(db, "select count(*) from articles")[0][0]
     except duckdb.Error:  # not created yet, or the writer holds the file this instant
         return -1
+
+
+def _take_the_file(db: Path, deadline: float) -> duckdb.DuckDBPyConnection:
+    while True:
+        try:
+            return duckdb.connect(str(db))
+        except duckdb.Error:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def make_corpus(folder: Path, seeds_dir: Path, count: int) -> None:
@@ -98,7 +107,9 @@ def test_a_killed_run_is_marked_crashed_and_the_next_run_lands_the_rest(
         while count_articles(db) < 2 and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.2)
         # Take the file between two batches and keep it: the run waits at its next write, mid-way, for sure.
-        holder = warehouse.connect(db, wait_seconds=60)
+        # Tried every 10 ms (not with connect's growing back-off): the run's writes are short and it keeps
+        # making them, so a slow retry can miss every gap until the run is over.
+        holder = _take_the_file(db, deadline)
         landed_at_kill = holder.execute("select count(*) from articles").fetchone()[0]
         time.sleep(1)
     finally:
