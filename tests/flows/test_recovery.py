@@ -26,6 +26,8 @@ KEYS = {
     "quotes": "article_id, position",
     "removed_segments": "doc_id, position",
     "fingerprints": "article_id, band",
+    "text_shingles": "article_id",
+    "file_states": "location",
     "duplicates": "article_id",
     "runs": "run_id",
 }
@@ -151,6 +153,7 @@ def table_counts(db: Path) -> dict[str, int]:
         "amounts",
         "removed_segments",
         "fingerprints",
+        "text_shingles",
         "duplicates",
         "rejects",
     ]
