@@ -195,12 +195,6 @@ def file_state(item: SourceItem, *, max_bytes: int) -> FileState | None:
     return FileState(status.st_size, status.st_mtime_ns, doc_id)
 
 
-def stored_id_of_file(item: SourceItem, *, max_bytes: int) -> str | None:
-    """`file_state`'s document id: what reading `item` would give, at the cost of a read and a hash."""
-    state = file_state(item, max_bytes=max_bytes)
-    return state.doc_id if state else None
-
-
 def unchanged_since(item: SourceItem, state: FileState) -> bool:
     """True when the file still has the size and modification time it had when `state` was taken."""
     try:
