@@ -117,6 +117,7 @@ _BOX_REASONS_INSIDE = frozenset({"author-bio", "comments"})
 _NARROW_MIN_GAIN = 30  # prose left out by stepping down, or there is no point in it
 # A container whose prose is shorter than this is no article: look for the block with most prose instead.
 _MIN_CONTAINER_GOOD = 200
+_SHORT_PAGE_SHARE = 0.7
 # Dates and times as datelines print them: 14.02.2019, 2019-02-14, 19:49, 24. März 2004, March 24, 2004.
 _DATE_LIKE = re.compile(
     r"\b\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b"
@@ -209,7 +210,8 @@ def _clean(doc: RawDocument) -> CleanDocument:
     if root is None:
         return _document(doc, (), (), (), order_candidates(ranked))
     # Code and markup whose text is never shown; removed in C, after the JSON-LD was read.
-    tree.strip_tags(["script", "style", "noscript", "template", "svg"])
+    # (a <noscript> stays for the walker: some sites put the whole page in one)
+    tree.strip_tags(["script", "style", "template", "svg"])
     page = walker.walk(root)
     container = _narrow_container(_choose_container(walker.blocks), [block for block, _ in walker.h1])
     titles = [candidate.value for _, candidate in ranked if candidate.field == "title"]
@@ -420,9 +422,10 @@ def _richest_block(blocks: list[Block]) -> Block | None:
     if not usable:
         return None
     most = max(block.good for block in usable)
-    if most < _MIN_CONTAINER_GOOD:
-        return None
-    return min((block for block in usable if block.good >= 0.8 * most), key=lambda block: block.chars)
+    # (on a page with next to no prose, a short post of one-line paragraphs, the tightest block holding most
+    # of it still beats the best-scoring scrap: a like counter or a one-line box)
+    share = 0.8 if most >= _MIN_CONTAINER_GOOD else _SHORT_PAGE_SHARE
+    return min((block for block in usable if block.good >= share * most), key=lambda block: block.chars)
 
 
 def _worst_ancestor_reason(block: Block) -> str | None:

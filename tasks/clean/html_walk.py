@@ -91,6 +91,10 @@ _MAX_ANCHOR_CHARS = 250
 _WRAPPER_MIN_CHARS = 2000
 # Flagged blocks shorter than this are settled unseen; longer ones are walked if they read like prose.
 _MIN_PROSE_CHECK_CHARS = 400
+# The end of a sentence, not of a label ('Tags: ...').
+_FULL_STOP = re.compile(r"[.!?…。！？](?:\s|$)")
+# A <noscript> with more text than this is the page itself, served to readers without scripts.
+_NOSCRIPT_PAGE_CHARS = 1000
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _NO_LINKS: list = []
 # Headings this long are standfirsts set in a heading tag: scored and kept as prose.
@@ -343,7 +347,9 @@ class PageWalker:
                 if tag in skipped or tag is None or tag[0] == "-":
                     if tag == "meta" and len(self.body_metas) < 50:
                         self.body_metas.append(node.attributes)  # microdata: itemprop="datePublished" ...
-                    continue
+                    if tag != "noscript" or not _holds_a_page(node):
+                        continue
+                    tag = "div"  # a site's whole page for readers without scripts: read like any block
                 if tag == "br" or tag == "hr":
                     if parts:
                         close_run()
@@ -478,8 +484,14 @@ class PageWalker:
         text = " ".join(raw.split())
         chars = len(text)
         limit = _SHORT_ONLY_REASONS.get(reason)
-        if (limit is not None and chars > limit) or (reason == "byline" and chars > 120 and ". " in text):
-            block.reason = None  # a 'meta' or 'dateline' class on a block of sentences is a layout name
+        if (
+            (limit is not None and chars > limit)
+            or (reason == "byline" and chars > 120 and ". " in text)
+            or (reason == "tags" and _is_tagged_prose(block.tag, text, chars))
+        ):
+            # a 'meta' or 'dateline' class on a block of sentences is a layout name, and so is 'tag' on a
+            # paragraph (keyword lists have no sentences: 'tagStyle' is a styled HTML tag)
+            block.reason = None
             return False
         if chars > _MIN_PROSE_CHECK_CHARS and (
             (reason in WRAPPER_REASONS and chars > _WRAPPER_MIN_CHARS) or _reads_like_prose(text, chars)
@@ -682,6 +694,19 @@ def _evidence(tag: str, attributes: dict) -> tuple[str | None, float, bool, bool
             bonus += 0.2
         reason = reason or hint_reason
     return reason, bonus, is_strong, is_credit
+
+
+def _is_tagged_prose(tag: str, text: str, chars: int) -> bool:
+    """Whether a block flagged as a keyword list holds sentences instead: a paragraph with one, or a longer
+    block of them."""
+    if tag == "p":
+        return chars >= _MIN_PROSE_CHARS and _FULL_STOP.search(text) is not None
+    return chars > 3 * _MIN_PROSE_CHARS and _reads_like_prose(text, chars)
+
+
+def _holds_a_page(node: LexborNode) -> bool:
+    """Whether a <noscript> holds a page's worth of text, not a tracking pixel or an 'enable scripts' line."""
+    return len(node.text(deep=True)) > _NOSCRIPT_PAGE_CHARS
 
 
 def _reads_like_prose(text: str, chars: int) -> bool:

@@ -635,3 +635,55 @@ def test_pub_alone_is_an_ad_but_a_pub_date_line_is_a_dateline():
     assert removed["Publicité"] == "ad"
     assert removed["Publié le 5 mars 2024 à 09h30"] == "byline"
     assert len(doc.paragraphs) == 2
+
+
+def test_a_short_post_of_one_line_paragraphs_is_found_beside_a_like_counter():
+    # Next to no line is prose on its own: the post is still the block holding most of the page's text.
+    lines = [
+        "„Ich weiß, es ist spät, und ich sollte das vielleicht gar nicht fragen…“",
+        "– „Dann frag nicht“",
+        "– „Gut.“",
+    ]
+    html = (
+        "<html lang='de'><body><div id='page'><div class='site-title'>Kurzes</div>"
+        "<div class='post'><h2>Gespräch am Steg am frühen Morgen</h2>"
+        "<p class='comment-meta'>5. Mai 2021 um 06:12 ( Notizen )</p>"
+        + "".join(f"<p>{line}</p>" for line in lines)
+        + "<div class='sharedaddy'>Teilen mit: Facebook Twitter E-Mail Gefällt mir: Liken Lade</div></div>"
+        "<div class='likes'><div>%d Bloggern gefällt das:</div></div></div></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://steg.example/2021/05/gespraech"))
+    assert all(line in doc.text for line in lines)
+    assert "Bloggern gefällt das" not in doc.text
+
+
+def test_a_page_served_inside_noscript_is_read_but_a_pixel_or_a_notice_is_not():
+    prose = " ".join(
+        f"Il censimento di quest'anno ha contato {n} esemplari nella valle, più dell'anno scorso."
+        for n in range(12, 30)
+    )
+    page = (
+        "<html><body><noscript><img src='/pixel.gif'>Attiva JavaScript per vedere il sito.</noscript>"
+        f"<noscript><div id='container'><h1>Censimento dei camosci</h1><p>{prose}</p></div></noscript>"
+        "</body></html>"
+    )
+    doc = clean_html(raw_document(page, "https://parco.example/notizie/camosci"))
+    assert prose in doc.text
+    assert "Attiva JavaScript" not in doc.text
+
+
+def test_a_tag_word_in_a_paragraph_class_does_not_make_its_sentences_a_keyword_list():
+    sentences = [
+        "The referee's decision in the second half was wrong, the league's review panel said on Monday.",
+        "Three other calls that weekend were also reviewed, and two of them were upheld.",
+        "Clubs have asked for the panel's findings to be published after every round.",
+    ]
+    html = (
+        "<html><body><article><h1>Panel overturns penalty call</h1>"
+        + "".join(f"<p class='tagStyle_x9k2 style_q81z'>{sentence}</p>" for sentence in sentences)
+        + "<div class='tags'><a href='/t/referees'>Referees</a> <a href='/t/league'>League</a></div>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://football.example/news/panel"))
+    assert list(doc.paragraphs) == sentences
+    assert reasons(doc).get("Referees League") == "tags"
