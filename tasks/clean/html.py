@@ -117,6 +117,8 @@ _BOX_REASONS_INSIDE = frozenset({"author-bio", "comments"})
 _NARROW_MIN_GAIN = 30  # prose left out by stepping down, or there is no point in it
 # A container whose prose is shorter than this is no article: look for the block with most prose instead.
 _MIN_CONTAINER_GOOD = 200
+_UNSEEN_TAGS = ["script", "style", "template", "svg"]
+_UNSEEN_RUBY_TAGS = [*_UNSEEN_TAGS, "rt", "rp"]
 _SHORT_PAGE_SHARE = 0.7
 # Dates and times as datelines print them: 14.02.2019, 2019-02-14, 19:49, 24. März 2004, March 24, 2004.
 _DATE_LIKE = re.compile(
@@ -210,8 +212,9 @@ def _clean(doc: RawDocument) -> CleanDocument:
     if root is None:
         return _document(doc, (), (), (), order_candidates(ranked))
     # Code and markup whose text is never shown; removed in C, after the JSON-LD was read.
-    # (a <noscript> stays for the walker: some sites put the whole page in one)
-    tree.strip_tags(["script", "style", "template", "svg"])
+    # (a <noscript> stays for the walker: some sites put the whole page in one; a ruby annotation's reading,
+    # <rt>, goes here too, as links' text is taken in one call: '子<rt>こ</rt>' reads '子')
+    tree.strip_tags(_UNSEEN_RUBY_TAGS if "<rt" in text else _UNSEEN_TAGS)
     page = walker.walk(root)
     container = _narrow_container(_choose_container(walker.blocks), [block for block, _ in walker.h1])
     titles = [candidate.value for _, candidate in ranked if candidate.field == "title"]

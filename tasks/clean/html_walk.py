@@ -19,13 +19,13 @@ _HINTS = json.loads((Path(__file__).with_name("html_hints.json")).read_text(enco
 # Short lines starting with these ('© ...', 'Foto: ...') are photo credits.
 CREDIT_PREFIXES = tuple(_HINTS["credit"]["line_prefixes"])
 
-# Never text: their content is code, media or form widgets.
+# Never text: their content is code, media or form widgets, or (rt, rp) a reading printed above ruby text.
 _SKIPPED_TAGS = frozenset(
     {
         "script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed", "canvas",
         "button", "select", "textarea", "input", "option", "optgroup", "datalist", "video", "audio", "map",
         "head", "title", "meta", "link", "base", "source", "track", "img", "picture", "param", "frame",
-        "frameset",
+        "frameset", "rt", "rp",
     }
 )  # fmt: skip
 # Tags that start a new line of text; everything else flows inline within its block.

@@ -687,3 +687,21 @@ def test_a_tag_word_in_a_paragraph_class_does_not_make_its_sentences_a_keyword_l
     doc = clean_html(raw_document(html, "https://football.example/news/panel"))
     assert list(doc.paragraphs) == sentences
     assert reasons(doc).get("Referees League") == "tags"
+
+
+def test_ruby_readings_are_not_read_into_the_text_in_links_or_out():
+    sentence = (
+        "<ruby>子<rt>こ</rt></ruby>どもへの"
+        "<a href='#d1'><ruby><span>虐待</span><rt>ぎゃくたい</rt></ruby></a>を"
+        "なくすための<ruby>法律<rp>(</rp><rt>ほうりつ</rt><rp>)</rp></ruby>ができて、"
+        "<ruby>親<rt>おや</rt></ruby>が<ruby>子<rt>こ</rt></ruby>どもを"
+        "<ruby>教育<rt>きょういく</rt></ruby>するためにたたくことを禁止しました。"
+    )
+    html = (
+        "<html lang='ja'><body><article><h1>体罰の禁止</h1>"
+        f"<p>{sentence}</p><p>{sentence}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://news.example/easy/k100"))
+    assert doc.paragraphs[0] == (
+        "子どもへの虐待をなくすための法律ができて、親が子どもを教育するためにたたくことを禁止しました。"
+    )
