@@ -184,8 +184,11 @@ def _hint_meanings(hint: str) -> int:
     found = _HINT_CACHE.get(hint)
     if found is None:
         found = 0
-        for value in hint.split():
+        values = hint.split()
+        for value in values:
             found |= _value_meanings(value)
+        if found & _FURNITURE_BITS and not _POST_CLASSES.isdisjoint(values):
+            found &= ~_FURNITURE_BITS  # a post's own element: its other values are its taxonomy terms
         _cache(_HINT_CACHE, hint, found)
     return found
 
@@ -267,6 +270,8 @@ def _hint_tables() -> tuple[dict[str, int], dict[str, int], dict[str, int], dict
 
 
 _MEANING_BITS, _CLASS_MEANING, _WORD_MEANING, _PART_MEANING, _WEAK_WORD_MEANING = _hint_tables()
+_FURNITURE_BITS = sum(_MEANING_BITS[name] for name in _HINTS["boilerplate"] if name != "hidden")
+_POST_CLASSES = frozenset(_HINTS["post_classes"]["markers"])
 # Between a lower-case letter and a capital: 'relatedPosts' reads as 'related Posts'.
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _IGNORED_PREFIXES = tuple(_HINTS["ignored"]["prefixes"])

@@ -705,3 +705,22 @@ def test_ruby_readings_are_not_read_into_the_text_in_links_or_out():
     assert doc.paragraphs[0] == (
         "子どもへの虐待をなくすための法律ができて、親が子どもを教育するためにたたくことを禁止しました。"
     )
+
+
+def test_a_posts_own_class_string_names_its_terms_not_its_role():
+    # WordPress writes a post's terms in the site's own taxonomies into the post element's class:
+    # 'lectores-comentarios' is a term there, while the same word on another element is the comment section.
+    body = " ".join(
+        ["El consejo aprobó el presupuesto del puerto para el próximo año con tres votos en contra."] * 4
+    )
+    html = (
+        "<html lang='es'><body><section id='content' class='post-77 post type-post status-publish hentry "
+        f"tag-puerto lectores-comentarios'><h1>Presupuesto del puerto</h1><p>{body}</p>"
+        f"<p>{body.replace('tres', 'dos')}</p></section>"
+        "<div class='lectores-comentarios'><p>Muy buena noticia para el barrio, ya era hora de que lo "
+        "aprobaran.</p></div></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://diario.example/2024/03/presupuesto"))
+    assert body in doc.text
+    assert "Muy buena noticia" not in doc.text
+    assert reasons(doc)["Muy buena noticia para el barrio, ya era hora de que lo aprobaran."] == "comments"
