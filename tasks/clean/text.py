@@ -19,6 +19,7 @@ Reason codes in `RemovedSegment.reason` (kebab-case, stable):
     subscribe-prompt  newsletter sign-ups, subscribe buttons and paywall lines
     cookie-banner     cookie and consent banners
     promo             house promotions: follow us, join our channel, listen to this article
+    disclaimer        the publisher disowning an author's opinion ("The views expressed are the author's own")
     widget            user-interface labels: "MoreLess", "Share", "Wait for it…", "5 min read"
     footer            the site's footer: "Catch all the ... News", copyright, tags, comment boxes
     rail              headings of recirculation lists: "Most Read", "Trending In Market", "Popular in News"
@@ -263,6 +264,7 @@ _TOLERATED_REASONS = frozenset(
         "login-prompt",
         "subscribe-prompt",
         "promo",
+        "disclaimer",
         "widget",
         "caption",
         "caption-repeat",

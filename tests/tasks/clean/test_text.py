@@ -668,3 +668,42 @@ def test_arbitrary_text_never_raises_and_keeps_every_line(text: str) -> None:
 def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
     clean = clean_text(make_doc("".join(parts)))
     assert isinstance(clean.paragraphs, tuple)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("The views expressed in this column are the author's own.", "disclaimer"),
+        ("Opinions expressed are solely those of the writer and not of this site.", "disclaimer"),
+        ("Guest posts do not necessarily reflect the views of the editors.", "disclaimer"),
+        (
+            "Dieser Beitrag gibt die Meinung des Autors wieder, nicht notwendigerweise die der Redaktion.",
+            "disclaimer",
+        ),
+        ("Kommentare geben nicht unbedingt die Meinung der Redaktion wieder.", "disclaimer"),
+        ("Cette tribune n'engage que son auteur.", "disclaimer"),
+        (
+            "Las opiniones aquí vertidas no reflejan necesariamente la línea editorial del medio.",
+            "disclaimer",
+        ),
+        ("Never miss a story by signing up to our free daily email!", "subscribe-prompt"),
+        ("Unterstütze das Magazin schon ab 3 €!", "subscribe-prompt"),
+        ("Support our reporting from $5.", "subscribe-prompt"),
+    ],
+)
+def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
+    assert text_module.furniture_line(line) == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The minister said the views expressed by the unions were not shared by the cabinet.",
+        "A spokesman said the figures do not necessarily mean the trend has reversed.",
+        "Support for the plan grew with 60 percent of voters in favour.",
+        "Die Stadt unterstützt den Verein mit 2,5 Millionen Euro im Jahr.",
+        "Readers never miss the morning edition, the publisher said.",
+    ],
+)
+def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
+    assert text_module.furniture_line(line) is None
