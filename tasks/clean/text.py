@@ -132,6 +132,46 @@ def _first_letters(items: list) -> frozenset[str] | None:
     return None  # the pattern may match the empty string
 
 
+def _required_text(items: list) -> str:
+    """The longest run of literal characters that every match of a parsed regex contains ('' if none is
+    sure): 'all rights reserved' in '.{0,120}\\ball rights reserved\\b'."""
+    best = run = ""
+    for op, argument in items:
+        name = str(op)
+        if name == "LITERAL":
+            run += chr(argument)
+            best = max(best, run, key=len)
+        elif name != "AT":  # (\b and ^ consume nothing: the run goes on)
+            run = ""
+            if name == "SUBPATTERN":
+                best = max(best, _required_text(list(argument[-1])), key=len)
+    return best
+
+
+def _rule_parse(pattern: str) -> tuple[frozenset[str] | None, str]:
+    """The characters a rule can start with (None: any) and the text every match of it contains."""
+    try:
+        import re._parser as re_parser  # the stdlib's own regex parser (Python 3.11+)
+
+        items = list(re_parser.parse(pattern))
+        return _first_letters(items), _required_text(items)
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return None, ""  # without the parser every rule is tried on every line: slower, same result
+
+
+_RULE_PARSES = [_rule_parse(pattern) for _, pattern in _RULES]
+_RULE_LETTERS = [letters for letters, _ in _RULE_PARSES]
+# A rule that may start anywhere ('.{0,120}\ball rights reserved') is tried on every line unless a text it
+# needs is missing from the line: a substring test costs a fraction of running the regex.
+_MIN_GATE_CHARS = 4
+_GATED_RULES = [
+    (index, required, re.compile(f"(?P<r{index}>(?:{pattern}))", re.IGNORECASE))
+    for index, ((_, pattern), (letters, required)) in enumerate(zip(_RULES, _RULE_PARSES, strict=True))
+    if letters is None and len(required) >= _MIN_GATE_CHARS and required.lower() == required
+]
+_GATED = frozenset(index for index, _, _ in _GATED_RULES)
+
+
 @cache
 def _furniture_for(letter: str) -> re.Pattern[str]:
     """One alternation (a named group per rule) of the rules that can match a line opening with `letter`:
@@ -139,25 +179,26 @@ def _furniture_for(letter: str) -> re.Pattern[str]:
     parts = [
         f"(?P<r{index}>(?:{pattern}))"
         for index, (_, pattern) in enumerate(_RULES)
-        if _RULE_LETTERS[index] is None or letter in _RULE_LETTERS[index]
+        if index not in _GATED and (_RULE_LETTERS[index] is None or letter in _RULE_LETTERS[index])
     ]
     return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
 
 
-def _rule_letters(pattern: str) -> frozenset[str] | None:
-    try:
-        import re._parser as re_parser  # the stdlib's own regex parser (Python 3.11+)
-
-        return _first_letters(list(re_parser.parse(pattern)))
-    except (ImportError, AttributeError, TypeError, ValueError):
-        return None  # without the parser every rule is tried on every line: slower, same result
-
-
-_RULE_LETTERS = [_rule_letters(pattern) for _, pattern in _RULES]
-
-
 def _furniture_match(bare: str) -> re.Match[str] | None:
-    return _furniture_for(bare[:1].lower()).match(bare)
+    """The first rule (in file order) that matches the line: its group name is the rule's (`lastgroup`)."""
+    match = _furniture_for(bare[:1].lower()).match(bare)
+    first = int(match.lastgroup[1:]) if match is not None and match.lastgroup else len(_RULES)
+    lowered = None
+    for index, required, rule in _GATED_RULES:
+        if index >= first:
+            break
+        if lowered is None:
+            lowered = bare.lower()
+        if required in lowered:
+            gated = rule.match(bare)
+            if gated is not None:
+                return gated
+    return match
 
 
 _SEPARATOR = r"\s*(?:[|:：»›]|\s[-–—]|[–—])\s*"

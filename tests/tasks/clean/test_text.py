@@ -675,7 +675,7 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
     [
         ("The views expressed in this column are the author's own.", "disclaimer"),
         ("Opinions expressed are solely those of the writer and not of this site.", "disclaimer"),
-        ("Guest posts do not necessarily reflect the views of the editors.", "disclaimer"),
+        ("Posts by guest writers do not necessarily reflect the views of the editors.", "disclaimer"),
         (
             "Dieser Beitrag gibt die Meinung des Autors wieder, nicht notwendigerweise die der Redaktion.",
             "disclaimer",
@@ -707,3 +707,43 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
     assert text_module.furniture_line(line) is None
+
+
+_PHRASES = [
+    "© 2024 Harbour Media. All Rights Reserved.",
+    "Comments (12)",
+    "Bandhan Bank share price today",
+    "Get loans up to 10 lakh",
+    "Our weekly NEWSLETTER",
+    "The Ledger - Back to homepage",
+    "REUTERS/Jane Doe Purchase Licensing Rights, opens new tab",
+    "5 min read",
+    "Photo: Getty Images",
+    "The council met on Tuesday.",
+    "Subscribe now",
+    "Tags: harbour, bridge",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PHRASES), min_size=1, max_size=3), st.sampled_from(["", " - ", ": "]))
+def test_furniture_match_is_the_first_rule_in_file_order(parts: list[str], joiner: str) -> None:
+    # Rules that may start anywhere are tried only when a text they need is in the line: the same answer
+    # as trying every rule, one after another, in the file's order.
+    line = " ".join(joiner.join(parts).split())
+    expected = next(
+        (
+            f"r{index}"
+            for index, (_, pattern) in enumerate(text_module._RULES)
+            if re.match(f"(?:{pattern})", line, re.IGNORECASE)
+        ),
+        None,
+    )
+    match = text_module._furniture_match(line)
+    assert (match.lastgroup if match else None) == expected
+
+
+def test_rules_that_may_start_anywhere_are_gated_on_the_text_they_need() -> None:
+    gates = {text_module._RULES[index][1]: required for index, required, _ in text_module._GATED_RULES}
+    assert gates[r".{0,120}\ball rights reserved\b"] == "all rights reserved"
+    assert gates[r".{0,80}\bnewsletters?\b[^.!?]{0,40}$"] == "newsletter"
