@@ -151,6 +151,20 @@ _MERGE_LEVELS = 3
 _MERGE_MIN_CHARS = 150
 _AFTER_MIN_CHARS = 150
 _MAX_REMOVED_CHARS = 500
+# A caption printed as body text with its credit at the end ("Marco Odermatt, Ski-Star. © AFP / L. Voss",
+# "Roman Prymula, photo: Archives"); the credit words are the line prefixes in html_hints.json.
+_TRAILING_CREDIT = re.compile(
+    r"(?<=\S)[\s,;|–-]+(?:"
+    + "|".join(
+        re.escape(prefix.strip())
+        for prefix in sorted(CREDIT_PREFIXES, key=len, reverse=True)
+        if prefix != "(c) "  # ('... under subsection (c) of the act' is no credit)
+    )
+    + r")\s*[^\s.!?©][^.!?©]{1,80}$",
+    re.IGNORECASE,
+)
+_CAPTION_WITH_CREDIT_CHARS = 300
+_MIN_CAPTION_CHARS = 10
 # Zero-width spaces, word joiners, stray byte-order marks and soft hyphens (invisible hyphenation hints);
 # the joiners that shape scripts (ZWJ/ZWNJ) stay.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\xad]")
@@ -594,10 +608,17 @@ class _Renderer:
                 self._keep_links(run.links, "related")
             self._record(run.position, text, reason)
             return
+        if (
+            run.chars <= _CAPTION_WITH_CREDIT_CHARS
+            and not run.is_heading
+            and (
+                (run.chars <= 80 and text.lower().startswith(CREDIT_PREFIXES))
+                or _TRAILING_CREDIT.search(text, _MIN_CAPTION_CHARS)
+            )
+        ):
+            self._record(run.position, text, "caption")  # a photo credit (and caption) outside its figure
+            return
         if run.chars <= 80 and not run.is_heading:
-            if text.lower().startswith(CREDIT_PREFIXES):
-                self._record(run.position, text, "caption")  # a photo credit outside its figure
-                return
             if run.flags & TIME and not SENTENCE_END.search(text[-1:]):
                 self._record(run.position, text, "byline")
                 return

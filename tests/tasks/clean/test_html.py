@@ -724,3 +724,29 @@ def test_a_posts_own_class_string_names_its_terms_not_its_role():
     assert body in doc.text
     assert "Muy buena noticia" not in doc.text
     assert reasons(doc)["Muy buena noticia para el barrio, ya era hora de que lo aprobaran."] == "comments"
+
+
+def test_a_caption_printed_as_body_text_with_its_credit_at_the_end_is_a_caption():
+    body = " ".join(
+        ["The downhill was moved to Sunday after strong winds closed the upper part of the course."] * 3
+    )
+    captions = [
+        "Marco Brenner, the race leader, at the start gate. © AFP / Lena Voss",
+        "The finish area on Saturday morning, photo: Alpine Archive",
+        "Volunteers clear the piste | Foto: Verband / Jan Roth",
+    ]
+    kept = [
+        "Fans waited at the bottom of the course, photo in hand, for an autograph",
+        "Organisers said the photo: finish and the results board were both delayed.",
+        "The appeal was filed under subsection (c) of the racing code",
+    ]
+    html = (
+        "<html><body><article><h1>Downhill moved to Sunday</h1>"
+        + f"<p>{body}</p>"
+        + "".join(f"<p>{line}</p>" for line in captions + kept)
+        + f"<p>{body.replace('Sunday', 'Monday')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://snow.example/news/downhill"))
+    removed = reasons(doc)
+    assert all(removed.get(caption) == "caption" for caption in captions)
+    assert all(line in doc.paragraphs for line in kept)
