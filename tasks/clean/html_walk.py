@@ -384,9 +384,13 @@ class PageWalker:
                         self.heading_level = int(tag[1])
                     opened = 2, tag
                     break
+                in_line = False
                 if tag not in block_tags and "-" not in tag:
                     if reason is not None and reason in _INLINE_REASONS:
-                        pass  # a share button or ad slot inside a line: dropped whole, as a block
+                        # A share button or ad slot inside a line: dropped whole, as a block (it shows as
+                        # one); a hidden one shows as nothing, so the line goes on around it ('Given a set of
+                        # <span hidden>math</span> objects' stays one line).
+                        in_line = reason == "hidden"
                     elif reason == "byline":
                         # An inline byline/dateline marks its run; a run that is mostly byline is dropped.
                         opened = 3, (len(parts), self.generation)
@@ -399,18 +403,22 @@ class PageWalker:
                             )
                         opened = 1, None
                         break
-                if parts:
+                if parts and not in_line:
                     close_run()
                 parent = self.block
                 block = Block(tag, parent, reason, bonus, parent.depth + 1)
                 block.is_strong = is_strong
                 if tag == "header" and reason is None and not self.article_depth and not is_strong:
                     block.reason = reason = "header"
-                parent.items.append(block)
-                parent.has_blocks = True
                 if reason is not None and self._is_leaf_boilerplate(block, node, reason):
+                    parent.items.append(block)
+                    parent.has_blocks = True
                     self.blocks.append(block)
                     continue
+                if parts:
+                    close_run()  # (an element named like furniture but long enough to be walked: a block)
+                parent.items.append(block)
+                parent.has_blocks = True
                 self.block = block
                 if tag[0] == "h" and tag in _HEADING_TAGS:
                     self.heading_level = int(tag[1])

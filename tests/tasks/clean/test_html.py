@@ -750,3 +750,24 @@ def test_a_caption_printed_as_body_text_with_its_credit_at_the_end_is_a_caption(
     removed = reasons(doc)
     assert all(removed.get(caption) == "caption" for caption in captions)
     assert all(line in doc.paragraphs for line in kept)
+
+
+def test_a_hidden_element_inside_a_line_does_not_break_the_line_but_an_ad_slot_does():
+    line = (
+        "Given a set of <span class='math'><span style='display: none'>N</span><img alt='N'></span> "
+        "high-dimensional objects, the method first computes probabilities that are proportional to their "
+        "similarity."
+    )
+    after_ad = "The second stage defines a similar distribution over the points in the low-dimensional map."
+    html = (
+        "<html><body><article><h1>Neighbour embedding</h1>"
+        f"<p>{line}</p><div>The first stage builds a distribution over pairs of objects in the input space."
+        f"<ins class='adsbygoogle' style='display:block'></ins>{after_ad}</div></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://wiki.example/wiki/embedding"))
+    assert (
+        "Given a set of high-dimensional objects, the method first computes probabilities that are "
+        "proportional to their similarity."
+    ) in doc.paragraphs
+    assert after_ad in doc.paragraphs
+    assert reasons(doc)["N"] == "hidden"
