@@ -91,6 +91,8 @@ _MAX_ANCHOR_CHARS = 250
 _WRAPPER_MIN_CHARS = 2000
 # Flagged blocks shorter than this are settled unseen; longer ones are walked if they read like prose.
 _MIN_PROSE_CHECK_CHARS = 400
+# An id with this many hyphens is a slug of the element's own words, not a name for its role.
+_SLUG_HYPHENS = 6
 # The end of a sentence, not of a label ('Tags: ...').
 _FULL_STOP = re.compile(r"[.!?…。！？](?:\s|$)")
 # A <noscript> with more text than this is the page itself, served to readers without scripts.
@@ -369,6 +371,8 @@ class PageWalker:
                         continue
                 if attributes or "-" in tag:
                     reason, bonus, is_strong, is_credit = _evidence(tag, attributes)
+                    if reason == "caption" and tag in _HEADING_TAGS and not self._in_figure():
+                        reason = None  # a heading outside a figure captions nothing: 'caption-s5' is a style
                 else:
                     reason, bonus, is_strong, is_credit = tag_evidence(tag, _NO_EVIDENCE)
                 if tag == "a" and reason is None:
@@ -450,6 +454,14 @@ class PageWalker:
             kind, data = opened
         finish(page)
         return page
+
+    def _in_figure(self) -> bool:
+        block = self.block
+        while block is not None:
+            if block.tag == "figure":
+                return True
+            block = block.parent
+        return False
 
     def _take_link(self, node: LexborNode, href: str) -> bool:
         """Add a link's text to the run in one C call, unless it is long enough to be a runaway <a>."""
@@ -698,6 +710,8 @@ def _evidence(tag: str, attributes: dict) -> tuple[str | None, float, bool, bool
     element_id = get("id")
     if "-" in tag:  # custom elements name themselves: <site-navigation>, <ad-slot>
         hint = f"{hint} {tag}" if hint else tag
+    if element_id and element_id.count("-") >= _SLUG_HYPHENS:
+        element_id = None  # an anchor made from a heading's words ('im-fruhjahr-bietet-der-verband-...')
     if hint or element_id:
         meanings = _hint_meanings(hint) if hint else 0
         if element_id:

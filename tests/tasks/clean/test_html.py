@@ -771,3 +771,23 @@ def test_a_hidden_element_inside_a_line_does_not_break_the_line_but_an_ad_slot_d
     ) in doc.paragraphs
     assert after_ad in doc.paragraphs
     assert reasons(doc)["N"] == "hidden"
+
+
+def test_a_heading_slug_id_and_a_caption_type_style_on_a_heading_say_nothing():
+    standfirst = (
+        "Im Frühjahr bietet der Verband zwei neue Online-Seminare an: zum Umgang mit Fotos in den sozialen "
+        "Medien und zu den Grundlagen der Pressearbeit."
+    )
+    slug = "im-fruhjahr-bietet-der-verband-zwei-neue-online-seminare-an-zum-umgang-mit-fotos"
+    body = " ".join(["Die Seminare finden jeweils am Abend statt und dauern zwei Stunden mit Pausen."] * 3)
+    html = (
+        "<html lang='de'><body><article><h1>Neue Seminare</h1>"
+        f"<h3 id='{slug}'>{standfirst}</h3><h2 class='teaser caption-s5-fx'>Anmeldung ab sofort möglich, "
+        "die Plätze sind begrenzt und werden nach Eingang vergeben.</h2>"
+        f"<p>{body}</p><figure><img src='a.jpg'><h2 class='figure__caption'>Ein Seminarraum</h2></figure>"
+        f"<p>{body.replace('Abend', 'Morgen')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://jagd.example/seminare"))
+    assert standfirst in doc.paragraphs
+    assert any(paragraph.startswith("Anmeldung ab sofort") for paragraph in doc.paragraphs)
+    assert reasons(doc)["Ein Seminarraum"] == "caption"
