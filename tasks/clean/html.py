@@ -46,7 +46,7 @@ from tasks.clean.html_walk import (
     is_inside,
 )
 from tasks.clean.page_kind import ARTICLE, PageKind, PageSignals, judge_page, paywall_cut
-from tasks.clean.text import byline_line, furniture_line
+from tasks.clean.text import byline_line, furniture_line, is_date_label
 from tasks.records import Candidate, CleanDocument, Link, RawDocument, RemovedSegment
 
 
@@ -264,6 +264,19 @@ def _clean(doc: RawDocument) -> CleanDocument:
     )
     cleaned = _document(doc, paragraphs, renderer.removed, renderer.links, order_candidates(ranked), verdict)
     return dataclasses.replace(cleaned, text_evidence=text_evidence) if text_evidence else cleaned
+
+
+def _names_another_date(text: str) -> bool:
+    """Whether a short dated line is labelled as some other date than the page's own: 'Termin: 29.02.2020,
+    19 Uhr', 'Deadline: 3 November 2024' are the article's facts, 'Posted: ...', 'Stand: ...' datelines."""
+    label, colon, _ = text.partition(":")
+    label = label.strip()
+    return (
+        bool(colon)
+        and 0 < len(label) <= 30
+        and not any(c.isdigit() for c in label)
+        and not is_date_label(label)
+    )
 
 
 def _fold(text: str) -> str:
@@ -622,7 +635,13 @@ class _Renderer:
             if run.flags & TIME and not SENTENCE_END.search(text[-1:]):
                 self._record(run.position, text, "byline")
                 return
-            if run.chars <= 60 and _DATE_LIKE.search(text) and text.count(" ") < 8 and text[-1:] != ".":
+            if (
+                run.chars <= 60
+                and _DATE_LIKE.search(text)
+                and text.count(" ") < 8
+                and text[-1:] != "."
+                and not _names_another_date(text)
+            ):
                 self._record(run.position, text, "byline")  # a bare dateline
                 return
         if _INVISIBLE.search(text):

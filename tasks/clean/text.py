@@ -215,6 +215,13 @@ _DATE_LABELS = {
     **{label: ("updated", "byline") for label in _WORDS["updated-label"]},
     **{label: ("published", "first-published-line") for label in _WORDS["first-published-label"]},
 }
+
+
+def is_date_label(label: str) -> bool:
+    """Whether a line's label names when the page was published or updated ('Posted', 'Aktualisiert am')."""
+    return " ".join(label.casefold().split()) in _DATE_LABELS
+
+
 # The label may be glued to the date ("Updated28 Oct 2024"): only a following letter ends the match.
 _DATE_LABEL = re.compile(
     rf"(?<![^\W\d_])(?P<label>{_alternation(list(_DATE_LABELS))})(?![^\W\d_])\s*[:\-–—|]?\s*", re.IGNORECASE

@@ -791,3 +791,16 @@ def test_a_heading_slug_id_and_a_caption_type_style_on_a_heading_say_nothing():
     assert standfirst in doc.paragraphs
     assert any(paragraph.startswith("Anmeldung ab sofort") for paragraph in doc.paragraphs)
     assert reasons(doc)["Ein Seminarraum"] == "caption"
+
+
+def test_a_short_line_labelled_as_another_date_is_content_but_a_dated_label_line_is_a_dateline():
+    body = " ".join(["Die Verkostung stellt zwölf Abfüllungen aus drei Brennereien der Region vor."] * 3)
+    html = (
+        "<html lang='de'><body><article><h1>Whisky-Abend im Frühjahr</h1>"
+        f"<p>Datum: 03.01.2020</p><p>{body}</p><p>Termin: 29.02.2020, 19 Uhr</p>"
+        f"<p>Einsendeschluss: 03.11.2019</p><p>{body.replace('zwölf', 'elf')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://whisky.example/termine/fruehjahr"))
+    assert "Termin: 29.02.2020, 19 Uhr" in doc.paragraphs
+    assert "Einsendeschluss: 03.11.2019" in doc.paragraphs
+    assert reasons(doc)["Datum: 03.01.2020"] == "byline"
