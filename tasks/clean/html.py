@@ -117,6 +117,9 @@ _BOX_REASONS_INSIDE = frozenset({"author-bio", "comments"})
 _NARROW_MIN_GAIN = 30  # prose left out by stepping down, or there is no point in it
 # A container whose prose is shorter than this is no article: look for the block with most prose instead.
 _MIN_CONTAINER_GOOD = 200
+# A linked clause closing a sentence needs this much unlinked text before it, and a prose-length link.
+_MIN_CLAUSE_CHARS = 15
+_MIN_PROSE_CHARS = 40
 _UNSEEN_TAGS = ["script", "style", "template", "svg"]
 _UNSEEN_RUBY_TAGS = [*_UNSEEN_TAGS, "rt", "rp"]
 _SHORT_PAGE_SHARE = 0.7
@@ -264,6 +267,16 @@ def _clean(doc: RawDocument) -> CleanDocument:
     )
     cleaned = _document(doc, paragraphs, renderer.removed, renderer.links, order_candidates(ranked), verdict)
     return dataclasses.replace(cleaned, text_evidence=text_evidence) if text_evidence else cleaned
+
+
+def _ends_in_linked_clause(run: Run) -> bool:
+    """Whether a mostly linked line is one sentence whose second half is a link ('X replaced Y, <a>who had
+    done both jobs for eight months.</a>'): a promo's link is a headline, without a full stop ('Jetzt
+    registrieren!', 'Wer zahlt?')."""
+    if len(run.links) != 1 or run.chars - run.link_chars < _MIN_CLAUSE_CHARS:
+        return False
+    anchor = run.links[0][1]
+    return len(anchor) >= _MIN_PROSE_CHARS and anchor[-1:] == "." and run.text.endswith(anchor)
 
 
 def _names_another_date(text: str) -> bool:
@@ -613,7 +626,7 @@ class _Renderer:
         if run.flags & BYLINE and run.chars < 200:
             self._record(run.position, text, "byline")
             return
-        if run.link_chars * 10 >= run.chars * 7 and not run.is_heading:
+        if run.link_chars * 10 >= run.chars * 7 and not run.is_heading and not _ends_in_linked_clause(run):
             # A line that is (almost) all links: 'Read more: ...', a row of tags or pager links.
             reason = "related-links" if run.link_chars >= 24 * len(run.links) else "nav"
             self._drop_trailing_labels(reason)

@@ -804,3 +804,27 @@ def test_a_short_line_labelled_as_another_date_is_content_but_a_dated_label_line
     assert "Termin: 29.02.2020, 19 Uhr" in doc.paragraphs
     assert "Einsendeschluss: 03.11.2019" in doc.paragraphs
     assert reasons(doc)["Datum: 03.01.2020"] == "byline"
+
+
+def test_a_sentence_whose_second_half_is_a_link_is_prose_but_a_linked_promo_is_not():
+    body = " ".join(
+        ["The company named a new spokesman for its operations in Poland and abroad on Monday."] * 3
+    )
+    clause = (
+        "He replaces Anna Nowak, <a href='/news/nowak'>who had combined the job with her work in the "
+        "marketing department for the past eight months.</a>"
+    )
+    promo = (
+        "Read more here: <a href='/news/promo'>Who pays when the spokesman job stays empty for a year?</a>"
+    )
+    html = (
+        "<html><body><article><h1>New spokesman</h1>"
+        f"<p>{body}</p><p>{clause}</p><p>{promo}</p><p>{body.replace('Monday', 'Tuesday')}</p>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://media.example/news/spokesman"))
+    assert (
+        "He replaces Anna Nowak, who had combined the job with her work in the marketing department for the "
+        "past eight months."
+    ) in doc.paragraphs
+    assert not any("Who pays" in paragraph for paragraph in doc.paragraphs)
