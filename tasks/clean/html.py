@@ -11,8 +11,8 @@ sections, while boilerplate and link lists inside it are dropped, as are promo l
 one of these reason codes:
 
     nav, header, footer, aside, comments, share, related-links, tags, promo, ad, newsletter,
-    login-prompt, paywall, cookie-banner, notice, author-bio, byline, caption, hidden, title, low-score,
-    extraction-error
+    login-prompt, paywall, cookie-banner, popup, notice, author-bio, byline, caption, hidden, title,
+    low-score, extraction-error
 
 `paywall` is a teaser's closing subscription prompt and what follows it (tasks/clean/page_kind.py);
 
@@ -107,7 +107,7 @@ _CLOSING_LABELS = frozenset({"related-links", "author-bio", "comments", "share"}
 _CLOSING_FROM = 0.6
 _CLOSING_TAIL_CHARS = 800
 
-_NEVER_CONTAINER_REASONS = frozenset({"comments", "related-links"})
+_NEVER_CONTAINER_REASONS = frozenset({"comments", "related-links", "cookie-banner", "popup"})
 # A child holding this share of the chosen block's prose is the article; so is the one child holding the
 # page's only h1 and this share.
 _NARROW_SHARE = 0.85

@@ -45,7 +45,7 @@ _UNHINTED_TAGS = frozenset(
 )
 # Blocks that hold one line of text: without evidence of their own they need no block record.
 _TRANSPARENT_TAGS = _HEADING_TAGS | {"p"}
-_TAG_REASONS = {"nav": "nav", "footer": "footer", "aside": "aside", "menu": "nav", "dialog": "promo"}
+_TAG_REASONS = {"nav": "nav", "footer": "footer", "aside": "aside", "menu": "nav", "dialog": "popup"}
 _ROLE_REASONS = {
     "navigation": "nav",
     "banner": "header",
@@ -54,8 +54,8 @@ _ROLE_REASONS = {
     "search": "nav",
     "menu": "nav",
     "menubar": "nav",
-    "dialog": "promo",
-    "alertdialog": "promo",
+    "dialog": "popup",
+    "alertdialog": "popup",
 }
 # A dialog labelled like this is a consent manager (aria-label "Your privacy", "Datenschutz-Einstellungen").
 _CONSENT_WORDS = re.compile(
@@ -72,10 +72,14 @@ _INLINE_REASONS = frozenset(
         "newsletter",
         "login-prompt",
         "cookie-banner",
+        "popup",
         "comments",
         "related-links",
     }
 )
+# Furniture whatever prose it holds: reader comments, a consent manager, a modal (often a closed one, still in
+# the page: a sign-up form, a programme's whole description).
+KEPT_REASONS = frozenset({"comments", "cookie-banner", "popup"})
 # Reasons that name page furniture and can be mistaken for layout wrappers ("has-sidebar", "with-header").
 WRAPPER_REASONS = frozenset({"nav", "header", "footer", "aside", "tags", "related-links", "promo", "byline"})
 _SHORT_ONLY_REASONS = {"byline": 400, "caption": 1200}
@@ -632,7 +636,7 @@ class PageWalker:
             elif reason in WRAPPER_REASONS:
                 if good >= 400 and good >= 2 * bad:
                     block.reason = None
-            elif reason != "comments" and good >= 1000 and good >= 3 * bad:
+            elif reason not in KEPT_REASONS and good >= 1000 and good >= 3 * bad:
                 block.reason = None  # a share/ad/promo word on a block of plain prose is a layout name
         block.score = good * (1.0 + block.bonus) - FURNITURE_WEIGHT * bad
         self.blocks.append(block)
@@ -695,10 +699,10 @@ def _evidence(tag: str, attributes: dict) -> tuple[str | None, float, bool, bool
     if is_strong:
         bonus += 0.25
     if "hidden" in attributes or (get("aria-hidden") == "true" and tag not in ("span", "i")):
-        return "hidden", bonus, is_strong, False
+        return reason if reason in KEPT_REASONS else "hidden", bonus, is_strong, False  # (a closed popup)
     style = get("style")
     if style and ("none" in style or "hidden" in style) and _HIDDEN_STYLE.search(style):
-        return "hidden", bonus, is_strong, False
+        return reason if reason in KEPT_REASONS else "hidden", bonus, is_strong, False
     if tag == "figcaption":
         reason = "caption"
     rel = get("rel")

@@ -828,3 +828,25 @@ def test_a_sentence_whose_second_half_is_a_link_is_prose_but_a_linked_promo_is_n
         "past eight months."
     ) in doc.paragraphs
     assert not any("Who pays" in paragraph for paragraph in doc.paragraphs)
+
+
+def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
+    article = " ".join(
+        ["The investment conference opens in Montego Bay on Monday with delegates from forty countries."] * 4
+    )
+    programme = " ".join(
+        [
+            "The officer training programme gives cadets basic military training over forty-four weeks, "
+            "with academic modules taught alongside the drill and field exercises."
+        ]
+        * 12
+    )
+    html = (
+        "<html><body><main><article><h1>Conference opens</h1>"
+        f"<div class='entry-content'><p>{article}</p></div></article></main>"
+        "<div class='pum pum-overlay' role='dialog' aria-hidden='true'><div class='pum-container'>"
+        f"<div class='pum-content'><p>INTRODUCTION</p><p>{programme}</p></div></div></div></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://gov.example/news/conference"))
+    assert doc.text == article
+    assert "popup" in reasons(doc).values()
