@@ -165,6 +165,8 @@ _TRAILING_CREDIT = re.compile(
     + r")\s*[^\s.!?©][^.!?©]{1,80}$",
     re.IGNORECASE,
 )
+# Every credit word above holds one of these.
+_CREDIT_MARKS = ("©", ":", "fot.")
 _CAPTION_WITH_CREDIT_CHARS = 300
 _MIN_CAPTION_CHARS = 10
 # Zero-width spaces, word joiners, stray byte-order marks and soft hyphens (invisible hyphenation hints);
@@ -639,7 +641,10 @@ class _Renderer:
             and not run.is_heading
             and (
                 (run.chars <= 80 and text.lower().startswith(CREDIT_PREFIXES))
-                or _TRAILING_CREDIT.search(text, _MIN_CAPTION_CHARS)
+                or (
+                    any(mark in text for mark in _CREDIT_MARKS)  # (a cheap test first: most lines have none)
+                    and _TRAILING_CREDIT.search(text, _MIN_CAPTION_CHARS) is not None
+                )
             )
         ):
             self._record(run.position, text, "caption")  # a photo credit (and caption) outside its figure

@@ -867,3 +867,11 @@ def test_promo_rules_that_open_with_a_word_boundary_open_every_branch_with_one()
         branches = items[0][1][1] if len(items) == 1 and str(items[0][0]) == "BRANCH" else [items]
         for branch in branches:
             assert str(list(branch)[0][0]) == "AT", rule.pattern
+
+
+def test_every_trailing_credit_word_holds_a_mark_the_cheap_test_looks_for():
+    from tasks.clean import html as html_module
+
+    for prefix in html_module.CREDIT_PREFIXES:
+        if prefix != "(c) ":
+            assert any(mark in prefix for mark in html_module._CREDIT_MARKS), prefix
