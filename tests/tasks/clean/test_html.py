@@ -875,3 +875,18 @@ def test_every_trailing_credit_word_holds_a_mark_the_cheap_test_looks_for():
     for prefix in html_module.CREDIT_PREFIXES:
         if prefix != "(c) ":
             assert any(mark in prefix for mark in html_module._CREDIT_MARKS), prefix
+
+
+def test_a_closing_about_this_series_box_goes_with_its_text():
+    body = " ".join(
+        ["The ruling party won the local elections in most municipalities on Sunday evening."] * 4
+    )
+    html = (
+        "<html><body><article><h1>Local elections</h1>"
+        + "".join(f"<p>{body.replace('Sunday', day)}</p>" for day in ("Sunday", "Monday", "Friday"))
+        + "<p>About this series</p><p>The foundation has offices in 110 countries; its staff report on "
+        "elections, parties and political trends in their host countries.</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://foundation.example/reports/elections"))
+    assert len(doc.paragraphs) == 3
+    assert reasons(doc)["About this series"] == "author-bio"

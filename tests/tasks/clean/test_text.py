@@ -747,3 +747,21 @@ def test_rules_that_may_start_anywhere_are_gated_on_the_text_they_need() -> None
     gates = {text_module._RULES[index][1]: required for index, required, _ in text_module._GATED_RULES}
     assert gates[r".{0,120}\ball rights reserved\b"] == "all rights reserved"
     assert gates[r".{0,80}\bnewsletters?\b[^.!?]{0,40}$"] == "newsletter"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Captcha:",
+        "Ich habe die Datenschutzerklärung gelesen und akzeptiere sie.",
+        "I have read and accept the privacy policy *",
+        "J'ai lu et j'accepte la politique de confidentialité",
+    ],
+)
+def test_contact_form_fields_are_widget_lines(line: str) -> None:
+    assert text_module.furniture_line(line) == "widget"
+
+
+def test_a_sentence_about_reading_a_privacy_policy_stays() -> None:
+    line = "The regulator said it had read the privacy policy and found three breaches of the law."
+    assert text_module.furniture_line(line) is None
