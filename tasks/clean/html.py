@@ -446,7 +446,12 @@ def _opens_with_heading(block: Block) -> bool:
 
 
 def _text_before(container: Block, child: Block) -> int:
-    """Characters of unlinked text before `child` in `container`, outside flagged boilerplate."""
+    """Characters of unlinked text before `child` in `container`, outside flagged boilerplate.
+
+    None in a table row: its cells stand side by side, so an earlier cell is a column beside the article (a
+    layout table's menu), not a lead above it."""
+    if container.tag == "tr":
+        return 0
     chars = 0
     for item in container.items:
         if item is child:
