@@ -379,6 +379,7 @@ def _narrow_container(container: Block | None, title_blocks: list[Block]) -> Blo
             return container
         best = max(children, key=lambda child: child.good)
         titled = [child for child in children if any(is_inside(block, child) for block in title_blocks)]
+        columns: list[Block] = []
         if best.reason is None and best.good >= _NARROW_SHARE * container.good:
             child = best
         elif (
@@ -394,6 +395,10 @@ def _narrow_container(container: Block | None, title_blocks: list[Block]) -> Blo
         ):
             # The other prose sits in boxes with headings of their own: a column beside the article.
             child = titled[0]
+            # A sibling made of several boxes, each under its own heading (an editor's letter, classifieds)
+            # is a column: kept out. A sibling that is one section under a heading may be the article's next
+            # part (page builders wrap each in a block of its own): the article's scope may take it back.
+            columns = [other for other in children if other is not child and _is_column_of_boxes(other)]
         else:
             return container
         if (
@@ -401,6 +406,8 @@ def _narrow_container(container: Block | None, title_blocks: list[Block]) -> Blo
             or _text_before(container, child) > _NARROW_MAX_BEFORE
         ):
             return container
+        for column in columns:
+            column.reason = column.reason or "aside"  # (the article's scope must not take it back as prose)
         container = child
     return container
 
@@ -443,6 +450,11 @@ def _opens_with_heading(block: Block) -> bool:
             return False
         item = item.items[0]
     return item.is_heading
+
+
+def _is_column_of_boxes(block: Block) -> bool:
+    boxes = [item for item in block.items if item.__class__ is Block and item.chars]
+    return len(boxes) >= 2 and all(_opens_with_heading(box) for box in boxes)
 
 
 def _text_before(container: Block, child: Block) -> int:

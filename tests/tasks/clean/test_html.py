@@ -890,3 +890,26 @@ def test_a_closing_about_this_series_box_goes_with_its_text():
     doc = clean_html(raw_document(html, "https://foundation.example/reports/elections"))
     assert len(doc.paragraphs) == 3
     assert reasons(doc)["About this series"] == "author-bio"
+
+
+def test_sections_each_in_a_block_of_their_own_stay_with_the_headline_section():
+    # Page builders wrap every section (a heading and its paragraphs) in a block: unlike a side column of
+    # several boxes, such siblings are the article's next parts.
+    lead = "The council approved the harbour plan on Tuesday after a long debate about costs and timing."
+    sections = [
+        ("Background", "The plan was first drafted four years ago, when the old ferry pier had to close."),
+        ("The vote", "Nine councillors voted in favour and four against, with two abstaining at the end."),
+        ("What happens next", "Works on the new quay start in April and should be finished by next summer."),
+    ]
+    html = (
+        "<html><body><div class='page'><div class='section'><h1>Harbour plan approved</h1>"
+        f"<p>{lead} {lead.replace('Tuesday', 'the day')}</p></div>"
+        + "".join(
+            f"<div class='section'><h2>{heading}</h2><p>{text} {text.replace('the', 'its')}</p></div>"
+            for heading, text in sections
+        )
+        + "</div></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://council.example/news/harbour-plan"))
+    assert [heading for heading, _ in sections if heading in doc.paragraphs] == [h for h, _ in sections]
+    assert len(doc.paragraphs) == 7
