@@ -75,7 +75,9 @@ def _any_of(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
 
 _PROMO_RULES = _promo_rules()
 _PROMO_ANY = _any_of([rule.pattern for _, rule in _PROMO_RULES])
-_FOOTER_ANY = _any_of([rule.pattern for reason, rule in _PROMO_RULES if reason == "footer"])
+# Notices run long: lines with these reasons are looked at up to _NOTICE_MAX_CHARS.
+_LONG_REASONS = frozenset({"footer", "disclaimer"})
+_FOOTER_ANY = _any_of([rule.pattern for reason, rule in _PROMO_RULES if reason in _LONG_REASONS])
 # Bylines without markup are looked for among the first and last paragraphs, when short.
 _BYLINE_HEAD = 4
 _BYLINE_TAIL = 2
@@ -728,7 +730,7 @@ class _Renderer:
                 continue
             if any(rules.search(text) for rules in _PROMO_ANY):
                 reason = next(reason for reason, rule in _PROMO_RULES if rule.search(text))
-                if reason != "footer" and len(text) > _PROMO_MAX_CHARS:
+                if reason not in _LONG_REASONS and len(text) > _PROMO_MAX_CHARS:
                     continue
                 dropped.append(index)
                 self._record(self.labels[index][0], text, reason)

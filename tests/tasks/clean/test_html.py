@@ -913,3 +913,21 @@ def test_sections_each_in_a_block_of_their_own_stay_with_the_headline_section():
     doc = clean_html(raw_document(html, "https://council.example/news/harbour-plan"))
     assert [heading for heading, _ in sections if heading in doc.paragraphs] == [h for h, _ in sections]
     assert len(doc.paragraphs) == 7
+
+
+def test_a_long_affiliate_disclosure_at_the_top_is_a_disclaimer():
+    disclosure = (
+        "This post contains references to products from one or more of our advertisers. We may receive "
+        "compensation when you click on links to those products. Terms apply to the offers listed on this "
+        "page. For an explanation of our advertising policy, visit the page linked below this article."
+    )
+    body = " ".join(
+        ["The airline's new card offers a companion fare every year after the first purchase."] * 3
+    )
+    html = (
+        "<html><body><article><h1>Companion fares explained</h1>"
+        f"<p>{disclosure}</p><p>{body}</p><p>{body.replace('every', 'each')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://points.example/guide/companion-fare"))
+    assert reasons(doc)[disclosure] == "disclaimer"
+    assert len(doc.paragraphs) == 2
