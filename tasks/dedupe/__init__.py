@@ -119,10 +119,26 @@ class _Features:
     version_key: str
     published_at: datetime | None
     text_hashes: frozenset[str]
-    shingles: frozenset[int]  # 32-bit hashes of the text's shingles (`shingle_hashes`)
-    opening: frozenset[int]  # those of the shingles of its first OPENING_WORDS words
+    # 32-bit hashes of the text's shingles (`shingle_hashes`), and of those of its first OPENING_WORDS words:
+    # as packed (`pack_hashes`) until a comparison first needs them, most articles meeting no candidate.
+    shingle_source: bytes | frozenset[int]
+    opening_source: bytes | frozenset[int]
     order: tuple[int, int]  # (0 stored | 1 batch, position in batch): the tie-break for canonical choice
     site: str | None = None
+
+    @property
+    def shingles(self) -> frozenset[int]:
+        value = self.shingle_source
+        if not isinstance(value, frozenset):
+            value = self.shingle_source = unpack_hashes(value)
+        return value
+
+    @property
+    def opening(self) -> frozenset[int]:
+        value = self.opening_source
+        if not isinstance(value, frozenset):
+            value = self.opening_source = unpack_hashes(value)
+        return value
 
 
 def _as_utc(moment: datetime | None) -> datetime | None:
@@ -289,8 +305,8 @@ def dedupe_articles(
             published_at=_as_utc(article.published_at),
             # The extractor's hash is what the warehouse stores; ours also catches copies it hashed apart.
             text_hashes=frozenset({article.text_sha256, fingerprint.normalised_hash}),
-            shingles=unpack_hashes(fingerprint.shingles),
-            opening=unpack_hashes(fingerprint.opening),
+            shingle_source=fingerprint.shingles,
+            opening_source=fingerprint.opening,
             order=(1, position),
             site=site_key(article.canonical_url or article.url, article.site),
         )
@@ -315,7 +331,7 @@ def dedupe_articles(
             continue
         if article_id in stored_shingles:
             text_hash, packed, packed_opening = stored_shingles[article_id]
-            shingle_set, opening = unpack_hashes(packed), unpack_hashes(packed_opening)
+            shingle_set, opening = packed, packed_opening
         elif article_id in stored_texts:
             normalised = normalise_text(stored_texts[article_id])
             text_hash = normalised_hash(normalised)
@@ -330,8 +346,8 @@ def dedupe_articles(
             version_key=key,
             published_at=_as_utc(published),
             text_hashes=frozenset(hashes | {text_hash}),
-            shingles=shingle_set,
-            opening=opening,
+            shingle_source=shingle_set,
+            opening_source=opening,
             order=(0, 0),
             site=site,
         )
