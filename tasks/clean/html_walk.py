@@ -224,6 +224,9 @@ def _value_meanings(value: str) -> int:
     if not found:
         for word in words:
             found |= _WEAK_WORD_MEANING.get(word, 0)
+    for bit, unless in _UNLESS_WORDS:
+        if found & bit and not unless.isdisjoint(words):
+            found &= ~bit  # ('live-match-comment' is a ticker's entry, 'commentary-body' an opinion piece)
     return _cache(_VALUE_CACHE, value, found)
 
 
@@ -276,6 +279,11 @@ def _hint_tables() -> tuple[dict[str, int], dict[str, int], dict[str, int], dict
 
 
 _MEANING_BITS, _CLASS_MEANING, _WORD_MEANING, _PART_MEANING, _WEAK_WORD_MEANING = _hint_tables()
+_UNLESS_WORDS = [
+    (_MEANING_BITS[name], frozenset(group["unless_tokens"]))
+    for name, group in _HINTS["boilerplate"].items()
+    if group.get("unless_tokens")
+]
 _FURNITURE_BITS = sum(_MEANING_BITS[name] for name in _HINTS["boilerplate"] if name != "hidden")
 _POST_CLASSES = frozenset(_HINTS["post_classes"]["markers"])
 # Between a lower-case letter and a capital: 'relatedPosts' reads as 'related Posts'.

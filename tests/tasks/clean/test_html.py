@@ -931,3 +931,30 @@ def test_a_long_affiliate_disclosure_at_the_top_is_a_disclaimer():
     doc = clean_html(raw_document(html, "https://points.example/guide/companion-fare"))
     assert reasons(doc)[disclosure] == "disclaimer"
     assert len(doc.paragraphs) == 2
+
+
+def test_commentary_and_live_ticker_entries_are_not_reader_comments():
+    entries = [
+        "90' Full time in Lorient! The home side held the champions to a draw in a tense evening.",
+        "75' The corner comes to nothing and the visitors clear the ball out of the box again.",
+        "12' Both teams are still feeling each other out in these first minutes of the match.",
+    ]
+    opinion = " ".join(["The city should not have sold the harbour land before the new plan was agreed."] * 3)
+    live = (
+        "<html><body><main><h1>Lorient v Lyon, live</h1><div class='live-match-comments'>"
+        + "".join(
+            f"<div class='live-match-comment'><div class='live-match-comment-body'>{e}</div></div>"
+            for e in entries
+        )
+        + "</div><div id='comments'><p>Great match, what a keeper they have in goal this season!</p></div>"
+        "</main></body></html>"
+    )
+    doc = clean_html(raw_document(live, "https://sport.example/live/lorient-lyon"))
+    assert all(entry in doc.paragraphs for entry in entries)
+    assert "Great match" not in doc.text
+    column = (
+        "<html><body><article><h1>The harbour sale was a mistake</h1>"
+        f"<div class='commentary-body'><p>{opinion}</p><p>{opinion.replace('city', 'council')}</p></div>"
+        "</article></body></html>"
+    )
+    assert opinion in clean_html(raw_document(column, "https://paper.example/commentary/harbour")).text
