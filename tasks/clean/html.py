@@ -119,6 +119,9 @@ _BOX_REASONS_INSIDE = frozenset({"author-bio", "comments"})
 _NARROW_MIN_GAIN = 30  # prose left out by stepping down, or there is no point in it
 # A container whose prose is shorter than this is no article: look for the block with most prose instead.
 _MIN_CONTAINER_GOOD = 200
+# A block marked as the article body (its score bonus says so) wins inside a wrapper holding this much more.
+_MARKED_BODY_BONUS = 0.5
+_MARKED_BODY_SHARE = 0.3
 # A linked clause closing a sentence needs this much unlinked text before it, and a prose-length link.
 _MIN_CLAUSE_CHARS = 15
 _MIN_PROSE_CHARS = 40
@@ -237,7 +240,9 @@ def _clean(doc: RawDocument) -> CleanDocument:
     # (stripping the two ruby tags costs less than looking for them in the text first)
     tree.strip_tags(_UNSEEN_TAGS)
     page = walker.walk(root)
-    container = _narrow_container(_choose_container(walker.blocks), [block for block, _ in walker.h1])
+    container = _narrow_container(
+        _marked_body(_choose_container(walker.blocks), walker.blocks), [block for block, _ in walker.h1]
+    )
     titles = [candidate.value for _, candidate in ranked if candidate.field == "title"]
     authors = [candidate.value for _, candidate in ranked if candidate.field == "author"]
     for _, text in walker.bylines:
@@ -366,6 +371,39 @@ def _choose_container(blocks: list[Block]) -> Block | None:
         # widgets scores below the masthead. Take the tightest block holding most of the page's prose.
         return _richest_block(blocks) or best_clean
     return best_clean
+
+
+def _marked_body(container: Block | None, blocks: list[Block]) -> Block | None:
+    """The block marked as the article's body (itemprop articleBody) inside the chosen one, when it holds a
+    fair share of its prose: a wrapper outscores it when the page's teaser lists carry summaries."""
+    if container is None:
+        return None
+    marked = [
+        block
+        for block in blocks
+        if block.bonus >= _MARKED_BODY_BONUS
+        and block.reason is None
+        and block is not container
+        and block.good >= _MIN_CONTAINER_GOOD
+        and is_inside(block, container)
+    ]
+    # Several marked blocks (a body split into sections, each marked): the chosen block holds them all.
+    outermost = [block for block in marked if not any(o is not block and is_inside(block, o) for o in marked)]
+    if len(outermost) != 1 or outermost[0].good < _MARKED_BODY_SHARE * container.good:
+        return container
+    return outermost[0]
+
+
+def _holds_marked(item: Block | Run) -> bool:
+    """Whether an item is or holds a block marked as (a section of) the article's body."""
+    stack = [item]
+    while stack:
+        item = stack.pop()
+        if item.__class__ is Block:
+            if item.bonus >= _MARKED_BODY_BONUS:
+                return True
+            stack.extend(item.items)
+    return False
 
 
 def _narrow_container(container: Block | None, title_blocks: list[Block]) -> Block | None:
@@ -560,9 +598,14 @@ class _Renderer:
                     self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
             self._render(container)
             self.after_container = True
+            # After a block marked as the article's body (itemprop articleBody) comes no more of the article.
+            is_marked = container.bonus >= _MARKED_BODY_BONUS
             for level in range(len(path) - 2, -1, -1):
                 for item in path[level].items[indexes[level] + 1 :]:
-                    self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
+                    if is_marked and not _holds_marked(item):
+                        self._outside(item, 0)
+                    else:
+                        self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
             self._drop_trailing_labels("low-score", at_end=True)
             self._drop_promo_lines()
             self._drop_furniture_lines()

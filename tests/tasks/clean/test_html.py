@@ -958,3 +958,44 @@ def test_commentary_and_live_ticker_entries_are_not_reader_comments():
         "</article></body></html>"
     )
     assert opinion in clean_html(raw_document(column, "https://paper.example/commentary/harbour")).text
+
+
+def test_the_block_marked_as_article_body_wins_inside_a_wrapper_full_of_summaries():
+    body = [
+        f"Unknown people have blocked forest roads near the village with felled trees for the {n} time this "
+        "year, and the police are now looking for witnesses who saw them at work."
+        for n in ("third", "fourth", "fifth")
+    ]
+    summaries = [
+        f"In another district a {what} was injured on a forest road, and the police have asked for help to "
+        "find the driver who did not stop after the accident."
+        for what in ("forester", "cyclist", "hunter", "walker", "farmer", "ranger", "jogger", "child")
+    ]
+    html = (
+        "<html><body><div class='page'><div class='content'><h1>Forest roads blocked again</h1>"
+        "<div itemprop='articleBody'>" + "".join(f"<p>{text}</p>" for text in body) + "</div>"
+        "<div class='more'><ul>" + "".join(f"<li><p>{text}</p></li>" for text in summaries) + "</ul></div>"
+        "</div></div></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://hunting.example/news/forest-roads"))
+    assert list(doc.paragraphs) == body
+
+
+def test_a_body_split_into_several_marked_sections_is_kept_whole():
+    sections = [
+        " ".join(
+            [f"Part {n} of the story: the fires in the hills burned for a week before the rain came."] * 3
+        )
+        for n in ("one", "two", "three")
+    ]
+    html = (
+        "<html><body><article><h1>A week of fires</h1><div class='wrap'>"
+        + "".join(
+            f"<section itemprop='articleBody'><p>{text}</p></section><div class='ad'>Ad</div>"
+            for text in sections
+        )
+        + "</div><div class='more'><p>Read the latest climate coverage from our reporters.</p></div>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://magazine.example/science/fires"))
+    assert list(doc.paragraphs) == sections
