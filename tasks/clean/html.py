@@ -35,6 +35,7 @@ from tasks.clean.furniture import label_prefix_reason, label_reason
 from tasks.clean.html_metadata import DOM_RANK, body_meta_candidates, head_candidates, order_candidates
 from tasks.clean.html_walk import (
     BYLINE,
+    CAPTION_LABEL,
     CREDIT_PREFIXES,
     LONG_HEADING_CHARS,
     SENTENCE_END,
@@ -703,6 +704,7 @@ class _Renderer:
             and not run.is_heading
             and (
                 (run.chars <= 80 and text.lower().startswith(CREDIT_PREFIXES))
+                or CAPTION_LABEL.match(text) is not None
                 or (
                     any(mark in text for mark in _CREDIT_MARKS)  # (a cheap test first: most lines have none)
                     and _TRAILING_CREDIT.search(text, _MIN_CAPTION_CHARS) is not None

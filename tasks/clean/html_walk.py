@@ -18,6 +18,9 @@ from tasks.records import Candidate
 _HINTS = json.loads((Path(__file__).with_name("html_hints.json")).read_text(encoding="utf-8"))
 # Short lines starting with these ('© ...', 'Foto: ...') are photo credits.
 CREDIT_PREFIXES = tuple(_HINTS["credit"]["line_prefixes"])
+# 'Abbildung 4: ...', 'Fig. 2. ...': a figure's caption printed as a line of body text.
+_CAPTION_LABELS = "|".join(re.escape(label) for label in _HINTS["credit"]["caption_labels"])
+CAPTION_LABEL = re.compile(rf"(?:{_CAPTION_LABELS})\s*\d{{0,3}}[a-z]?\s*[:.]\s+\S", re.IGNORECASE)
 
 # Never text: their content is code, media or form widgets, or (rt, rp) a reading printed above ruby text.
 _SKIPPED_TAGS = frozenset(

@@ -999,3 +999,17 @@ def test_a_body_split_into_several_marked_sections_is_kept_whole():
     )
     doc = clean_html(raw_document(html, "https://magazine.example/science/fires"))
     assert list(doc.paragraphs) == sections
+
+
+def test_a_figure_label_line_is_a_caption_but_a_sentence_about_figure_skating_is_not():
+    body = " ".join(["The snow cover in the valley was measured at forty points along the glacier."] * 3)
+    captions = ["Abbildung 4: Schneehöhe am Gletscher im März.", "Fig. 2. Snow depth along the glacier."]
+    kept = "Figure skating: the local club opened its season on the frozen lake on Sunday."
+    html = (
+        "<html><body><article><h1>Snow depth</h1>"
+        f"<p>{body}</p>" + "".join(f"<p>{caption}</p>" for caption in captions) + f"<p>{kept}</p>"
+        f"<p>{body.replace('forty', 'fifty')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://alps.example/reports/snow"))
+    assert all(reasons(doc).get(caption) == "caption" for caption in captions)
+    assert kept in doc.paragraphs
