@@ -765,3 +765,8 @@ def test_contact_form_fields_are_widget_lines(line: str) -> None:
 def test_a_sentence_about_reading_a_privacy_policy_stays() -> None:
     line = "The regulator said it had read the privacy policy and found three breaches of the law."
     assert text_module.furniture_line(line) is None
+
+
+@pytest.mark.parametrize("line", ["Quelle: Landesregierung Brandenburg", "Fuente: EFE", "Source: Reuters"])
+def test_source_lines_are_credits(line: str) -> None:
+    assert text_module.furniture_line(line) == "caption"
