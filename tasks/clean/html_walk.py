@@ -98,8 +98,8 @@ _MAX_ANCHOR_CHARS = 250
 _WRAPPER_MIN_CHARS = 2000
 # Flagged blocks shorter than this are settled unseen; longer ones are walked if they read like prose.
 _MIN_PROSE_CHECK_CHARS = 400
-# An id with this many hyphens is a slug of the element's own words, not a name for its role.
-_SLUG_HYPHENS = 6
+# An id with this many hyphens and underscores is a slug of the element's own words, not a name for its role.
+_SLUG_SEPARATORS = 6
 # The end of a sentence, not of a label ('Tags: ...').
 _FULL_STOP = re.compile(r"[.!?…。！？](?:\s|$)")
 # A <noscript> with more text than this is the page itself, served to readers without scripts.
@@ -725,8 +725,12 @@ def _evidence(tag: str, attributes: dict) -> tuple[str | None, float, bool, bool
     element_id = get("id")
     if "-" in tag:  # custom elements name themselves: <site-navigation>, <ad-slot>
         hint = f"{hint} {tag}" if hint else tag
-    if element_id and element_id.count("-") >= _SLUG_HYPHENS:
-        element_id = None  # an anchor made from a heading's words ('im-fruhjahr-bietet-der-verband-...')
+    if element_id and (
+        tag in _HEADING_TAGS or element_id.count("-") + element_id.count("_") >= _SLUG_SEPARATORS
+    ):
+        # an anchor: a heading's id ('nav_nur_die_folie__1') or one made from an element's words
+        # ('im-fruhjahr-bietet-der-verband-...') names no role
+        element_id = None
     if hint or element_id:
         meanings = _hint_meanings(hint) if hint else 0
         if element_id:

@@ -1013,3 +1013,16 @@ def test_a_figure_label_line_is_a_caption_but_a_sentence_about_figure_skating_is
     doc = clean_html(raw_document(html, "https://alps.example/reports/snow"))
     assert all(reasons(doc).get(caption) == "caption" for caption in captions)
     assert kept in doc.paragraphs
+
+
+def test_a_headings_id_is_an_anchor_not_a_role():
+    body = " ".join(
+        ["The electrolyte can be reused: a vacuum pump lowers the pressure until it evaporates."] * 3
+    )
+    html = (
+        "<html><body><article><h1>Recycling batteries</h1>"
+        f"<p>{body}</p><h3 class='subheading' id='nav_only_the_foil_is_left__1'>Only the foil is left</h3>"
+        f"<p>{body.replace('reused', 'kept')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://tech.example/news/batteries"))
+    assert "Only the foil is left" in doc.paragraphs
