@@ -120,6 +120,8 @@ _BOX_REASONS_INSIDE = frozenset({"author-bio", "comments"})
 _NARROW_MIN_GAIN = 30  # prose left out by stepping down, or there is no point in it
 # A container whose prose is shorter than this is no article: look for the block with most prose instead.
 _MIN_CONTAINER_GOOD = 200
+# A line with more words than this is a sentence, not a label, whatever its last character.
+_LABEL_MAX_SPACES = 7
 # A block marked as the article body (its score bonus says so) wins inside a wrapper holding this much more.
 _MARKED_BODY_BONUS = 0.5
 _MARKED_BODY_SHARE = 0.3
@@ -1131,8 +1133,11 @@ def _is_prose_block(block: Block, min_chars: int) -> bool:
 
 
 def _is_label(text: str) -> bool:
-    """A short line introducing what follows ('Read more:', 'Related topics') rather than saying something."""
-    return len(text) <= 80 and (text[-1:] == ":" or text[-1:] not in ".!?\"'”“»«)")
+    """A short line introducing what follows ('Read more:', 'Related topics') rather than saying something
+    (eight words or more say something, even without a full stop: '... und das gefällt mir 😉')."""
+    return len(text) <= 80 and (
+        text[-1:] == ":" or (text[-1:] not in ".!?\"'”“»«)" and text.count(" ") < _LABEL_MAX_SPACES)
+    )
 
 
 def _node_links(node: LexborNode) -> list[tuple[str, str]]:

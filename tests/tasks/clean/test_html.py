@@ -1026,3 +1026,19 @@ def test_a_headings_id_is_an_anchor_not_a_role():
     )
     doc = clean_html(raw_document(html, "https://tech.example/news/batteries"))
     assert "Only the foil is left" in doc.paragraphs
+
+
+def test_a_closing_sentence_without_a_full_stop_is_not_the_share_bars_label():
+    body = " ".join(
+        ["Running in the cold after work is easier than it sounds once you have the right kit."] * 3
+    )
+    closing = "You feel a bit like a hero afterwards – and I like that 😉"
+    html = (
+        "<html><body><article><h1>Winter running</h1>"
+        f"<p>{body}</p><p>{body.replace('easier', 'simpler')}</p><p>{closing}</p><p>Share this</p>"
+        "<div class='sharedaddy'><a href='https://x.example/share'>X</a> <a href='/mail'>Mail</a></div>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://blog.example/2024/01/winter-running"))
+    assert doc.paragraphs[-1] == closing
+    assert "Share this" not in doc.paragraphs
