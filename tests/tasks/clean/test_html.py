@@ -1042,3 +1042,14 @@ def test_a_closing_sentence_without_a_full_stop_is_not_the_share_bars_label():
     doc = clean_html(raw_document(html, "https://blog.example/2024/01/winter-running"))
     assert doc.paragraphs[-1] == closing
     assert "Share this" not in doc.paragraphs
+
+
+def test_a_channel_ask_at_the_end_of_the_body_is_a_promo():
+    body = " ".join(["La selección femenina comenzará la temporada con la copa de naciones en marzo."] * 3)
+    ask = "¡Mira lo que tiene nuestro canal de YouTube!"
+    html = (
+        f"<html lang='es'><body><article><h1>Temporada nueva</h1><p>{body}</p>"
+        f"<p>{body.replace('marzo', 'abril')}</p><p>{ask}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://deportes.example/noticias/temporada"))
+    assert reasons(doc)[ask] == "promo"

@@ -770,3 +770,11 @@ def test_a_sentence_about_reading_a_privacy_policy_stays() -> None:
 @pytest.mark.parametrize("line", ["Quelle: Landesregierung Brandenburg", "Fuente: EFE", "Source: Reuters"])
 def test_source_lines_are_credits(line: str) -> None:
     assert text_module.furniture_line(line) == "caption"
+
+
+def test_a_long_follow_us_line_naming_the_networks_is_a_promo() -> None:
+    line = (
+        "Follow The Harbour Post on Twitter and Instagram @HarbourPost and on Facebook @HarbourPostNews. "
+        "Send us a message on WhatsApp or email us at news@harbourpost.example."
+    )
+    assert text_module.furniture_line(line) == "promo"
