@@ -1053,3 +1053,19 @@ def test_a_channel_ask_at_the_end_of_the_body_is_a_promo():
     )
     doc = clean_html(raw_document(html, "https://deportes.example/noticias/temporada"))
     assert reasons(doc)[ask] == "promo"
+
+
+def test_a_long_blog_footer_closing_the_body_is_dropped_as_tags():
+    body = " ".join(["Die Verkostung stellte zwölf Abfüllungen aus drei Brennereien der Region vor."] * 3)
+    footer = (
+        "Der Beitrag wurde am Mittwoch, den 27. November 2019 um 15:21 Uhr veröffentlicht und wurde unter "
+        "Allgemein, Region Halle - Leipzig, Tastings & Events abgelegt. Du kannst die Kommentare zu diesem "
+        "Beitrag durch den RSS 2.0 Feed verfolgen. Du kannst einen Kommentar schreiben, oder einen Trackback "
+        "auf deiner Seite einrichten."
+    )
+    html = (
+        f"<html lang='de'><body><article><h1>Tasting in Halle</h1><p>{body}</p>"
+        f"<p>{body.replace('zwölf', 'elf')}</p><p>{footer}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://whisky.example/2019/11/halle"))
+    assert reasons(doc)[footer] == "tags"
