@@ -125,9 +125,9 @@ _LABEL_MAX_SPACES = 7
 # A block marked as the article body (its score bonus says so) wins inside a wrapper holding this much more.
 _MARKED_BODY_BONUS = 0.5
 _MARKED_BODY_SHARE = 0.3
-# A linked clause closing a sentence needs this much unlinked text before it, and a prose-length link.
+# A linked clause closing a sentence needs this much unlinked text before it, and this much link text.
 _MIN_CLAUSE_CHARS = 15
-_MIN_PROSE_CHARS = 40
+_MIN_CLAUSE_LINK_CHARS = 40
 _UNSEEN_TAGS = ["script", "style", "template", "svg", "rt", "rp"]
 _SHORT_PAGE_SHARE = 0.7
 # Dates and times as datelines print them: 14.02.2019, 2019-02-14, 19:49, 24. März 2004, March 24, 2004.
@@ -238,9 +238,9 @@ def _clean(doc: RawDocument) -> CleanDocument:
     if root is None:
         return _document(doc, (), (), (), order_candidates(ranked))
     # Code and markup whose text is never shown; removed in C, after the JSON-LD was read.
-    # (a <noscript> stays for the walker: some sites put the whole page in one; a ruby annotation's reading,
-    # <rt>, goes here too, as links' text is taken in one call: '子<rt>こ</rt>' reads '子')
-    # (stripping the two ruby tags costs less than looking for them in the text first)
+    # A <noscript> stays for the walker (some sites put the whole page in one); a ruby annotation's reading
+    # goes here, as a link's text is taken in one call ('子<rt>こ</rt>' reads '子'): stripping <rt> costs
+    # less than looking for it in the text first.
     tree.strip_tags(_UNSEEN_TAGS)
     page = walker.walk(root)
     container = _narrow_container(
@@ -288,7 +288,7 @@ def _ends_in_linked_clause(run: Run) -> bool:
     if len(run.links) != 1 or run.chars - run.link_chars < _MIN_CLAUSE_CHARS:
         return False
     anchor = run.links[0][1]
-    return len(anchor) >= _MIN_PROSE_CHARS and anchor[-1:] == "." and run.text.endswith(anchor)
+    return len(anchor) >= _MIN_CLAUSE_LINK_CHARS and anchor[-1:] == "." and run.text.endswith(anchor)
 
 
 def _names_another_date(text: str) -> bool:
