@@ -429,7 +429,9 @@ class PageWalker:
                 block.is_strong = is_strong
                 if tag == "header" and reason is None and not self.article_depth and not is_strong:
                     block.reason = reason = "header"
-                if reason is not None and self._is_leaf_boilerplate(block, node, reason):
+                # (a block marked as the article's body or main is walked, whatever its class says: a
+                # paragraph of 'text regwalled' class is the article behind a registration wall, in the page)
+                if reason is not None and not is_strong and self._is_leaf_boilerplate(block, node, reason):
                     parent.items.append(block)
                     parent.has_blocks = True
                     self.blocks.append(block)

@@ -1069,3 +1069,17 @@ def test_a_long_blog_footer_closing_the_body_is_dropped_as_tags():
     )
     doc = clean_html(raw_document(html, "https://whisky.example/2019/11/halle"))
     assert reasons(doc)[footer] == "tags"
+
+
+def test_a_paragraph_marked_as_article_body_is_kept_whatever_its_class_says():
+    first = "The House of Commons met on Saturday for the first time in decades to vote on the agreement."
+    walled = "Before that, the special sitting had not brought the historic decision many had expected."
+    html = (
+        "<html><body><article><h1>Saturday sitting</h1>"
+        f"<p class='text'>{first} {first}</p>"
+        f"<p class='text regwalled' itemprop='articleBody'>{walled}</p>"
+        f"<p class='text regwalled' itemprop='articleBody'>{walled.replace('Before', 'After')}</p>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://paper.example/world/saturday-sitting"))
+    assert walled in doc.paragraphs
