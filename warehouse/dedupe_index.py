@@ -26,6 +26,12 @@ class WarehouseIndex:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
 
+    def _rows_for(self, query: str, keys: list[str]) -> list[tuple]:
+        """Rows of `query`, whose `{ids}` stands for the list `keys`; none without keys."""
+        if not keys:
+            return []
+        return self._con.execute(query.format(ids=_IDS), [list(keys)]).fetchall()
+
     def articles_by_text_hash(self, hashes: list[str]) -> dict[str, str]:
         """text_sha256 -> the earliest-published canonical article with that text."""
         if not hashes:
@@ -67,35 +73,28 @@ class WarehouseIndex:
 
     def texts(self, article_ids: list[str]) -> dict[str, str]:
         """article_id -> text of the stored ones."""
-        if not article_ids:
-            return {}
-        rows = self._con.execute(
-            f"SELECT article_id, text FROM articles WHERE article_id IN {_IDS}", [list(article_ids)]
-        ).fetchall()
-        return dict(rows)
+        return dict(
+            self._rows_for("SELECT article_id, text FROM articles WHERE article_id IN {ids}", article_ids)
+        )
 
     def shingles(self, article_ids: list[str]) -> dict[str, tuple[str, bytes, bytes]]:
         """article_id -> (normalised text hash, packed shingle hashes, packed opening hashes) where stored."""
-        if not article_ids:
-            return {}
-        rows = self._con.execute(
+        rows = self._rows_for(
             "SELECT article_id, normalised_hash, shingles, opening FROM text_shingles "
-            f"WHERE article_id IN {_IDS}",
-            [list(article_ids)],
-        ).fetchall()
+            "WHERE article_id IN {ids}",
+            article_ids,
+        )
         return {
             article_id: (text_hash, shingles, opening) for article_id, text_hash, shingles, opening in rows
         }
 
     def article_versions(self, article_ids: list[str]) -> dict[str, tuple[str, datetime | None, str | None]]:
         """article_id -> (version key, published_at, site) of the stored ones (keys as articles_latest's)."""
-        if not article_ids:
-            return {}
-        rows = self._con.execute(
+        rows = self._rows_for(
             "SELECT article_id, COALESCE(canonical_url, url, article_id), published_at, "
-            f"COALESCE(canonical_url, url), site FROM articles WHERE article_id IN {_IDS}",
-            [list(article_ids)],
-        ).fetchall()
+            "COALESCE(canonical_url, url), site FROM articles WHERE article_id IN {ids}",
+            article_ids,
+        )
         return {
             article_id: (key, published, site_key(url, site))
             for article_id, key, published, url, site in rows
@@ -159,23 +158,19 @@ class WarehouseIndex:
 
     def story_terms_of(self, article_ids: list[str]) -> dict[str, frozenset[str]]:
         """article_id -> its stored story terms."""
-        if not article_ids:
-            return {}
-        rows = self._con.execute(
-            f"SELECT article_id, list(term) FROM story_terms WHERE article_id IN {_IDS} GROUP BY article_id",
-            [list(article_ids)],
-        ).fetchall()
+        rows = self._rows_for(
+            "SELECT article_id, list(term) FROM story_terms WHERE article_id IN {ids} GROUP BY article_id",
+            article_ids,
+        )
         return {article_id: frozenset(terms) for article_id, terms in rows}
 
     def story_clusters_of(self, article_ids: list[str]) -> dict[str, str]:
         """article_id -> cluster_id of the stored articles that have one."""
-        if not article_ids:
-            return {}
-        rows = self._con.execute(
-            f"SELECT article_id, cluster_id FROM story_clusters WHERE article_id IN {_IDS}",
-            [list(article_ids)],
-        ).fetchall()
-        return dict(rows)
+        return dict(
+            self._rows_for(
+                "SELECT article_id, cluster_id FROM story_clusters WHERE article_id IN {ids}", article_ids
+            )
+        )
 
     def term_counts(self, terms: list[str]) -> tuple[dict[str, int], int]:
         """Stored articles per term, and the number of clustered articles."""

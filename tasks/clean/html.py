@@ -161,8 +161,8 @@ _MERGE_LEVELS = 3
 _MERGE_MIN_CHARS = 150
 _AFTER_MIN_CHARS = 150
 _MAX_REMOVED_CHARS = 500
-# A caption printed as body text with its credit at the end ("Marco Odermatt, Ski-Star. © AFP / L. Voss",
-# "Roman Prymula, photo: Archives"); the credit words are the line prefixes in html_hints.json.
+# A caption printed as body text with its credit at the end ("The winner at the finish. © AFP / L. Voss",
+# "The minister, photo: Archive"); the credit words are the line prefixes in html_hints.json.
 _TRAILING_CREDIT = re.compile(
     r"(?<=\S)[\s,;|–-]+(?:"
     + "|".join(
@@ -292,8 +292,8 @@ def _ends_in_linked_clause(run: Run) -> bool:
 
 
 def _names_another_date(text: str) -> bool:
-    """Whether a short dated line is labelled as some other date than the page's own: 'Termin: 29.02.2020,
-    19 Uhr', 'Deadline: 3 November 2024' are the article's facts, 'Posted: ...', 'Stand: ...' datelines."""
+    """Whether a short dated line is labelled as some other date than the page's own: 'Termin: 14.03.2025,
+    18 Uhr', 'Deadline: 3 November 2024' are the article's facts, 'Posted: ...', 'Stand: ...' datelines."""
     label, colon, _ = text.partition(":")
     label = label.strip()
     return (

@@ -229,7 +229,7 @@ def _value_meanings(value: str) -> int:
             found |= _WEAK_WORD_MEANING.get(word, 0)
     for bit, unless in _UNLESS_WORDS:
         if found & bit and not unless.isdisjoint(words):
-            found &= ~bit  # ('live-match-comment' is a ticker's entry, 'commentary-body' an opinion piece)
+            found &= ~bit  # ('live-comment' is a ticker's entry, 'commentary-body' an opinion piece)
     return _cache(_VALUE_CACHE, value, found)
 
 
@@ -407,8 +407,8 @@ class PageWalker:
                 if tag not in block_tags and "-" not in tag:
                     if reason is not None and reason in _INLINE_REASONS:
                         # A share button or ad slot inside a line: dropped whole, as a block (it shows as
-                        # one); a hidden one shows as nothing, so the line goes on around it ('Given a set of
-                        # <span hidden>math</span> objects' stays one line).
+                        # one); a hidden one shows as nothing, so the line goes on around it ('the sum of
+                        # <span hidden>math</span> terms' stays one line).
                         in_line = reason == "hidden"
                     elif reason == "byline":
                         # An inline byline/dateline marks its run; a run that is mostly byline is dropped.
@@ -730,8 +730,8 @@ def _evidence(tag: str, attributes: dict) -> tuple[str | None, float, bool, bool
     if element_id and (
         tag in _HEADING_TAGS or element_id.count("-") + element_id.count("_") >= _SLUG_SEPARATORS
     ):
-        # an anchor: a heading's id ('nav_nur_die_folie__1') or one made from an element's words
-        # ('im-fruhjahr-bietet-der-verband-...') names no role
+        # an anchor: a heading's id ('nav_the_vote__2') or one made from an element's words
+        # ('the-council-voted-on-the-new-harbour-plan-...') names no role
         element_id = None
     if hint or element_id:
         meanings = _hint_meanings(hint) if hint else 0

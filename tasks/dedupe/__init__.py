@@ -128,17 +128,18 @@ class _Features:
 
     @property
     def shingles(self) -> frozenset[int]:
-        value = self.shingle_source
-        if not isinstance(value, frozenset):
-            value = self.shingle_source = unpack_hashes(value)
-        return value
+        self.shingle_source = _hash_set(self.shingle_source)
+        return self.shingle_source
 
     @property
     def opening(self) -> frozenset[int]:
-        value = self.opening_source
-        if not isinstance(value, frozenset):
-            value = self.opening_source = unpack_hashes(value)
-        return value
+        self.opening_source = _hash_set(self.opening_source)
+        return self.opening_source
+
+
+def _hash_set(source: bytes | frozenset[int]) -> frozenset[int]:
+    """Shingle hashes as a set, unpacked on first use (then kept: the caller stores the set back)."""
+    return source if isinstance(source, frozenset) else unpack_hashes(source)
 
 
 def _as_utc(moment: datetime | None) -> datetime | None:

@@ -677,7 +677,7 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Opinions expressed are solely those of the writer and not of this site.", "disclaimer"),
         ("Posts by guest writers do not necessarily reflect the views of the editors.", "disclaimer"),
         (
-            "Dieser Beitrag gibt die Meinung des Autors wieder, nicht notwendigerweise die der Redaktion.",
+            "Dieser Gastbeitrag gibt die persönliche Meinung der Autorin wieder.",
             "disclaimer",
         ),
         ("Kommentare geben nicht unbedingt die Meinung der Redaktion wieder.", "disclaimer"),
@@ -686,7 +686,7 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
             "Las opiniones aquí vertidas no reflejan necesariamente la línea editorial del medio.",
             "disclaimer",
         ),
-        ("Never miss a story by signing up to our free daily email!", "subscribe-prompt"),
+        ("Never miss a story: sign up for our free daily email!", "subscribe-prompt"),
         ("Unterstütze das Magazin schon ab 3 €!", "subscribe-prompt"),
         ("Support our reporting from $5.", "subscribe-prompt"),
     ],
@@ -753,8 +753,8 @@ def test_rules_that_may_start_anywhere_are_gated_on_the_text_they_need() -> None
     "line",
     [
         "Captcha:",
-        "Ich habe die Datenschutzerklärung gelesen und akzeptiere sie.",
-        "I have read and accept the privacy policy *",
+        "Ich habe die Datenschutzhinweise gelesen und stimme der Verarbeitung zu.",
+        "I have read the privacy statement and agree to it",
         "J'ai lu et j'accepte la politique de confidentialité",
     ],
 )
@@ -767,7 +767,7 @@ def test_a_sentence_about_reading_a_privacy_policy_stays() -> None:
     assert text_module.furniture_line(line) is None
 
 
-@pytest.mark.parametrize("line", ["Quelle: Landesregierung Brandenburg", "Fuente: EFE", "Source: Reuters"])
+@pytest.mark.parametrize("line", ["Quelle: Statistisches Landesamt", "Fuente: EFE", "Source: Reuters"])
 def test_source_lines_are_credits(line: str) -> None:
     assert text_module.furniture_line(line) == "caption"
 
@@ -775,6 +775,6 @@ def test_source_lines_are_credits(line: str) -> None:
 def test_a_long_follow_us_line_naming_the_networks_is_a_promo() -> None:
     line = (
         "Follow The Harbour Post on Twitter and Instagram @HarbourPost and on Facebook @HarbourPostNews. "
-        "Send us a message on WhatsApp or email us at news@harbourpost.example."
+        "Write to the newsroom on WhatsApp or by email at news@harbourpost.example."
     )
     assert text_module.furniture_line(line) == "promo"
