@@ -46,7 +46,14 @@ from tasks.clean.html_walk import (
     classify_hint,
     is_inside,
 )
-from tasks.clean.page_kind import ARTICLE, PageKind, PageSignals, judge_page, paywall_cut
+from tasks.clean.page_kind import (
+    ARTICLE,
+    PAYWALL_PITCH_PARAGRAPHS,
+    PageKind,
+    PageSignals,
+    judge_page,
+    paywall_cut,
+)
 from tasks.clean.text import byline_line, furniture_line, is_date_label
 from tasks.records import Candidate, CleanDocument, Link, RawDocument, RemovedSegment
 
@@ -102,7 +109,8 @@ _PROMO_MAX_CHARS = 250
 _NOTICE_MAX_CHARS = 600
 # A repeated paragraph or caption is dropped from this length on: short labels ("Photo", "Q:") may repeat.
 _MIN_REPEAT_CHARS = 20
-_PAYWALL_WINDOW = 4  # the last paragraphs handed to page_kind.paywall_cut (its tail of 3, and one before)
+# The last paragraphs handed to page_kind.paywall_cut: its window, and one before it.
+_PAYWALL_WINDOW = PAYWALL_PITCH_PARAGRAPHS + 2
 _PULL_QUOTE_MIN_CHARS = 40
 _PULL_QUOTE_MAX_CHARS = 300
 # Widget headings that close the article: in its last part, the short tail after one belongs to the widget.
@@ -933,7 +941,6 @@ class _Renderer:
 
     def _cut_at_paywall(self) -> None:
         """A teaser ends at its paywall prompt ("Weiterlesen mit ..."): the prompt and its box go."""
-        # The tail and the paragraph before it are all paywall_cut reads of the text.
         start = max(0, len(self.paragraphs) - _PAYWALL_WINDOW)
         kept = [
             (self.labels[index][0], self.paragraphs[index]) for index in range(start, len(self.paragraphs))

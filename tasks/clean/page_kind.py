@@ -59,6 +59,11 @@ _PAYWALL_MAX_PROMPT_CHARS = 300
 _PAYWALL_BOX_SEGMENTS = 12
 # What may follow the prompt inside the box (prices, "cancel any time", a log-in line).
 _PAYWALL_BOX_CHARS = 300
+# A box that goes on with its sales pitch ("When you join ... you'll get:", a list of perks) may hold this
+# many paragraphs after the prompt, each a short line, together no longer than _PAYWALL_PITCH_CHARS.
+PAYWALL_PITCH_PARAGRAPHS = 12
+_PAYWALL_PITCH_CHARS = 1200
+_PAYWALL_PITCH_LINE_CHARS = 400
 _LISTING_TYPES = frozenset({"collectionpage", "searchresultspage", "itemlist", "sitenavigationelement"})
 _MEDIA_TYPES = frozenset({"imagegallery", "videoobject", "mediagallery"})
 _HOME_PATHS = frozenset({"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/default.aspx"})
@@ -121,19 +126,26 @@ def paywall_cut(kept: Sequence[tuple[int, str]], dropped: Sequence[tuple[int, st
     between them; either way it and what follows (prices, "cancel any time") are the paywall box."""
     if not kept:
         return None
-    tail = kept[-_PAYWALL_TAIL_PARAGRAPHS:]
-    first = tail[0][0]
+    window = kept[-(PAYWALL_PITCH_PARAGRAPHS + 1) :]
+    first = window[0][0]
     last = kept[-1][0]
-    # A prompt dropped after the text's last paragraph cuts nothing: only those between tail paragraphs count.
-    candidates = sorted([*tail, *(item for item in dropped if first < item[0] < last)])
+    # A prompt dropped after the text's last paragraph cuts nothing: only those between the window's count.
+    candidates = sorted([*window, *(item for item in dropped if first < item[0] < last)])
     for position, text in candidates:
         if len(text) > _PAYWALL_MAX_PROMPT_CHARS or not paywall_prompt(text):
             continue
         before = [item for item in kept if item[0] < position]
-        after = sum(len(item[1]) for item in kept if item[0] > position)
+        after = [len(item[1]) for item in kept if item[0] > position]
         # A badge above the text ("Exklusiv für Abonnenten") is followed by the article, a paywall box by
-        # its sales pitch only.
-        if before and after <= _PAYWALL_BOX_CHARS:
+        # its sales pitch only: a line or two, or a list of short perks.
+        if before and (
+            sum(after) <= _PAYWALL_BOX_CHARS
+            or (
+                len(after) <= PAYWALL_PITCH_PARAGRAPHS
+                and sum(after) <= _PAYWALL_PITCH_CHARS
+                and max(after) <= _PAYWALL_PITCH_LINE_CHARS
+            )
+        ):
             return position
     return None
 

@@ -120,6 +120,7 @@ def test_plain_text_teaser_is_cut_at_its_prompt_and_marked() -> None:
         "Contenuto riservato agli abbonati",
         "Conteúdo exclusivo para assinantes",
         "Dit artikel is alleen voor abonnees",
+        "To view the full story, please subscribe to the Harbour Gazette.",
     ],
 )
 def test_paywall_prompts_in_several_languages(line: str) -> None:
@@ -137,6 +138,31 @@ def test_paywall_prompts_in_several_languages(line: str) -> None:
 )
 def test_site_wide_buttons_and_ordinary_sentences_are_no_paywall(line: str) -> None:
     assert paywall_prompt(line) is None
+
+
+def test_a_paywall_box_with_a_list_of_perks_is_cut_whole() -> None:
+    story = [
+        (0, "The ferry operator announced a new winter timetable on Monday, with fewer crossings at night."),
+        (1, "Islanders said the change would make it harder to reach the mainland hospital."),
+    ]
+    box = [
+        (2, "To view the full story, please subscribe to the Harbour Gazette."),
+        (3, "When you join, you get unlimited access to local reporting you will not find anywhere else."),
+        (4, "Members get:"),
+        *((5 + n, f"— Perk number {n}: something short and pleasant for readers") for n in range(6)),
+        (11, "New members also receive a printed map of the islands as a welcome gift."),
+    ]
+    assert paywall_cut([*story, *box]) == 2
+
+
+def test_a_prompt_followed_by_long_paragraphs_cuts_nothing() -> None:
+    story = [(0, "The harbour board met on Tuesday evening.")]
+    prompt = (1, "To read the full story, subscribe or log in.")
+    more = [
+        (2 + n, "The board went on to discuss the budget for the coming year in detail. " * 7)
+        for n in range(3)
+    ]
+    assert paywall_cut([*story, prompt, *more]) is None
 
 
 def test_a_paywall_word_inside_a_long_paragraph_does_not_cut_the_text() -> None:

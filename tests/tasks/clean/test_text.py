@@ -689,6 +689,27 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Never miss a story: sign up for our free daily email!", "subscribe-prompt"),
         ("Unterstütze das Magazin schon ab 3 €!", "subscribe-prompt"),
         ("Support our reporting from $5.", "subscribe-prompt"),
+        ("If you liked this piece, please consider supporting the newsletter.", "subscribe-prompt"),
+        ("Jede Spende zählt: helfen Sie den Familien im Tal!", "subscribe-prompt"),
+        (
+            "Wir respektieren Ihre Privatsphäre: erst mit Ihrer Zustimmung wird der Beitrag von Instagram "
+            "geladen.",
+            "cookie-banner",
+        ),
+        (
+            "Ja, ich bin einverstanden, dass mir externe Inhalte angezeigt werden.",
+            "cookie-banner",
+        ),
+        (
+            "Mit dem Laden der Karte akzeptieren Sie die Datenschutzerklärung von OpenStreetMap.",
+            "cookie-banner",
+        ),
+        (
+            "By playing this video you agree to the privacy policy of the video host.",
+            "cookie-banner",
+        ),
+        ("Click here to load the external content.", "cookie-banner"),
+        ("Externer Inhalt: Hier steht ein Beitrag aus einem sozialen Netzwerk.", "cookie-banner"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
@@ -703,6 +724,9 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Support for the plan grew with 60 percent of voters in favour.",
         "Die Stadt unterstützt den Verein mit 2,5 Millionen Euro im Jahr.",
         "Readers never miss the morning edition, the publisher said.",
+        "If you enjoyed the concert, the band said, you will like the new album too.",
+        "Beim Laden des Lastwagens verletzte sich ein Arbeiter am Arm.",
+        "Every donation was logged by the treasurer, the audit found.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
