@@ -24,6 +24,9 @@ from tasks.records import RawDocument
         ("Externer Inhalt", "notice"),
         ("About the author", "author-bio"),
         ("À propos de l’auteur", "author-bio"),
+        ("toggle caption", "promo"),
+        ("Link copied!", "share"),
+        ("Don’t miss:", "related-links"),
     ],
 )
 def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:

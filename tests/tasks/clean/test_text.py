@@ -710,6 +710,12 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ),
         ("Click here to load the external content.", "cookie-banner"),
         ("Externer Inhalt: Hier steht ein Beitrag aus einem sozialen Netzwerk.", "cookie-banner"),
+        ("Want more stories like this one? Subscribe to the morning briefing.", "subscribe-prompt"),
+        ("Get unlimited digital access to our journalism for $2 a week.", "subscribe-prompt"),
+        (
+            "This content is imported from a video platform. You may find it in another format there.",
+            "widget",
+        ),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
@@ -727,6 +733,8 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "If you enjoyed the concert, the band said, you will like the new album too.",
         "Beim Laden des Lastwagens verletzte sich ein Arbeiter am Arm.",
         "Every donation was logged by the treasurer, the audit found.",
+        "Enjoy unlimited access to the beaches, the council promised.",
+        "Want more parking? The council says no.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
