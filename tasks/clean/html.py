@@ -136,6 +136,7 @@ _MARKED_BODY_SHARE = 0.3
 # A linked clause closing a sentence needs this much unlinked text before it, and this much link text.
 _MIN_CLAUSE_CHARS = 15
 _MIN_CLAUSE_LINK_CHARS = 40
+_SENTENCE_CLOSERS = frozenset('.!?…"”»')
 _UNSEEN_TAGS = ["script", "style", "template", "svg", "rt", "rp"]
 _SHORT_PAGE_SHARE = 0.7
 # Dates and times as datelines print them: 14.02.2019, 2019-02-14, 19:49, 24. März 2004, March 24, 2004.
@@ -289,14 +290,20 @@ def _clean(doc: RawDocument) -> CleanDocument:
     return dataclasses.replace(cleaned, text_evidence=text_evidence) if text_evidence else cleaned
 
 
-def _ends_in_linked_clause(run: Run) -> bool:
-    """Whether a mostly linked line is one sentence whose second half is a link ('X replaced Y, <a>who had
-    done both jobs for eight months.</a>'): a promo's link is a headline, without a full stop ('Jetzt
-    registrieren!', 'Wer zahlt?')."""
-    if len(run.links) != 1 or run.chars - run.link_chars < _MIN_CLAUSE_CHARS:
+def _is_linked_prose(run: Run) -> bool:
+    """Whether a mostly linked line is a sentence with links in it rather than a list of them: its link
+    ends the sentence ('X replaced Y, <a>who had done both jobs for eight months.</a>'), or every link
+    starts in mid-sentence ('The pair <a>revealed in May that ...</a> In June, she <a>said ...</a>').
+
+    A promo's or a related story's link is a headline: it starts with a capital and has no full stop
+    ('Jetzt registrieren!', 'Wer zahlt?')."""
+    if run.chars - run.link_chars < _MIN_CLAUSE_CHARS or not run.links:
         return False
-    anchor = run.links[0][1]
-    return len(anchor) >= _MIN_CLAUSE_LINK_CHARS and anchor[-1:] == "." and run.text.endswith(anchor)
+    if len(run.links) == 1:
+        anchor = run.links[0][1]
+        if len(anchor) >= _MIN_CLAUSE_LINK_CHARS and anchor[-1:] == "." and run.text.endswith(anchor):
+            return True
+    return run.text[-1:] in _SENTENCE_CLOSERS and all(anchor[:1].islower() for _, anchor in run.links)
 
 
 def _names_another_date(text: str) -> bool:
@@ -701,7 +708,7 @@ class _Renderer:
         if run.flags & BYLINE and run.chars < 200:
             self._record(run.position, text, "byline")
             return
-        if run.link_chars * 10 >= run.chars * 7 and not run.is_heading and not _ends_in_linked_clause(run):
+        if run.link_chars * 10 >= run.chars * 7 and not run.is_heading and not _is_linked_prose(run):
             # A line that is (almost) all links: 'Read more: ...', a row of tags or pager links.
             reason = "related-links" if run.link_chars >= 24 * len(run.links) else "nav"
             self._drop_trailing_labels(reason)
@@ -1162,5 +1169,7 @@ def _link_list_reason(block: Block) -> str | None:
         return None
     if block.good > 0.3 * block.chars:
         return None
+    if not block.has_blocks and all(item.__class__ is Run and _is_linked_prose(item) for item in block.items):
+        return None  # a paragraph whose sentences carry their links, in a block of its own
     words_per_link = block.link_chars / block.link_count / 6
     return "related-links" if words_per_link >= 4 else "nav"

@@ -832,6 +832,29 @@ def test_a_sentence_whose_second_half_is_a_link_is_prose_but_a_linked_promo_is_n
     assert not any("Who runs" in paragraph for paragraph in doc.paragraphs)
 
 
+def test_a_sentence_carrying_its_links_in_mid_clause_is_prose_but_a_row_of_headlines_is_not():
+    body = " ".join(["The harbour board approved the new ferry terminal after a two-year review."] * 3)
+    linked = (
+        "The board <a href='/news/vote'>voted in March to delay the decision by a year.</a> In June, its "
+        "chair <a href='/news/chair'>said the delay had cost the port two contracts.</a>"
+    )
+    headlines = (
+        "<a href='/news/one'>Ferry fares rise again for island commuters</a> "
+        "<a href='/news/two'>New pier opens to cruise ships next spring</a>"
+    )
+    html = (
+        "<html><body><article><h1>Terminal approved</h1>"
+        f"<p>{body}</p><div class='paragraph'>{linked}</div><div class='paragraph'>{headlines}</div>"
+        f"<p>{body.replace('two-year', 'long')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://port.example/news/terminal"))
+    assert (
+        "The board voted in March to delay the decision by a year. In June, its chair said the delay had "
+        "cost the port two contracts."
+    ) in doc.paragraphs
+    assert not any("Ferry fares" in paragraph for paragraph in doc.paragraphs)
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4
