@@ -615,7 +615,10 @@ class _Renderer:
                 for item in path[level].items[: indexes[level]]:
                     self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
             self._render(container)
-            self.after_container = True
+            # (a container that is one paragraph, of a body that gives each paragraph a block of its own, is
+            # the best block of a page whose wider blocks hold furniture too: the blocks after it are more
+            # of the same)
+            self.after_container = container.has_blocks or len(container.items) > 1
             # After a block marked as the article's body (itemprop articleBody) comes no more of the article.
             is_marked = container.bonus >= _MARKED_BODY_BONUS
             for level in range(len(path) - 2, -1, -1):

@@ -855,6 +855,38 @@ def test_a_sentence_carrying_its_links_in_mid_clause_is_prose_but_a_row_of_headl
     assert not any("Ferry fares" in paragraph for paragraph in doc.paragraphs)
 
 
+def test_short_paragraphs_after_a_one_paragraph_container_are_kept():
+    # A closed gallery in the body outweighs its paragraphs: the best block is one paragraph's own div, and
+    # the short paragraphs after it are the rest of the article, not boxes beside it.
+    lead = (
+        "The council agreed on Tuesday to close the old harbour bridge to cars from next spring, after "
+        "engineers found cracks in two of its piers."
+    )
+    best = " ".join(
+        [
+            "Engineers told the meeting that the bridge could carry buses for one more winter at most, and "
+            "that repairs would cost more than a new crossing built beside it."
+        ]
+        * 2
+    )
+    gallery = "".join(
+        f"<figure><figcaption>Photo {n} of the week: boats in the harbour at dawn, seen from the pier"
+        "</figcaption></figure>"
+        for n in range(40)
+    )
+    short = "Cyclists and walkers may still use the bridge until the works begin."
+    more = "The new crossing is due to open in three years, the council said, with a bus lane each way."
+    html = (
+        "<html><body><article><h1>Bridge to close</h1><div class='story'>"
+        f"<div class='para'><p>{lead}</p></div><div class='para'><p>{best}</p></div>"
+        f"<div class='gallery' hidden>{gallery}</div>"
+        f"<div class='para'><p>{short}</p></div><div class='para'><p>{more}</p></div>"
+        "</div></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://town.example/news/bridge"))
+    assert doc.paragraphs == (lead, best, short, more)
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4
