@@ -289,6 +289,29 @@ def test_promo_lines_at_the_end_of_the_body_are_dropped():
     assert {segment.reason for segment in doc.removed} == {"promo"}
 
 
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (
+            "This blog is a participant in the Amazon Services LLC Associates Program, an affiliate "
+            "advertising program that pays it for links to the shop.",
+            "disclaimer",
+        ),
+        ("Unterstützen Sie unsere unabhängige Lokalredaktion mit einer Spende. Danke!", "promo"),
+        ("Give us a follow on your favourite podcast app, and leave a review while you are there!", "promo"),
+        ("Über dieses Thema berichtete das Regionalradio am 3. Mai 2024 um 07:30 Uhr.", "footer"),
+    ],
+)
+def test_closing_asks_and_notices_after_the_story_are_dropped(line: str, reason: str) -> None:
+    body = "".join(
+        f"<p>Paragraph {n} of the story says something long enough to be prose, really.</p>" for n in range(4)
+    )
+    html = f"<html><body><article>{body}<p>{line}</p></article></body></html>"
+    doc = clean_html(raw_document(html))
+    assert len(doc.paragraphs) == 4
+    assert reasons(doc)[line] == reason
+
+
 def test_hidden_blocks_are_dropped_as_hidden():
     html = (
         "<html><body><article><p>The visible paragraph of the article is long enough to count as prose.</p>"
