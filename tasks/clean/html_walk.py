@@ -94,6 +94,7 @@ _MIN_PROSE_CHARS = 40
 SENTENCE_END = re.compile(r"[.!?…。！？:;]")
 # Longer "links" are usually unclosed <a> tags the parser re-opened around whole paragraphs.
 _MAX_ANCHOR_CHARS = 250
+_MAX_ANCHOR_RAW_CHARS = 4 * _MAX_ANCHOR_CHARS
 # Flagged wrapper-like blocks longer than this are walked: they may hold the article ("has-sidebar").
 _WRAPPER_MIN_CHARS = 2000
 # Flagged blocks shorter than this are settled unseen; longer ones are walked if they read like prose.
@@ -482,11 +483,17 @@ class PageWalker:
 
     def _take_link(self, node: LexborNode, href: str) -> bool:
         """Add a link's text to the run in one C call, unless it is long enough to be a runaway <a>."""
-        anchor = node.text(deep=True)
-        if len(anchor) > _MAX_ANCHOR_CHARS:
-            return False
-        self.parts.append(anchor)
-        anchor = " ".join(anchor.split())
+        raw = node.text(deep=True)
+        if len(raw) > _MAX_ANCHOR_CHARS:
+            # (measured without the markup's indentation: a card's link around its headline and teaser)
+            if len(raw) > _MAX_ANCHOR_RAW_CHARS:
+                return False
+            anchor = " ".join(raw.split())
+            if len(anchor) > _MAX_ANCHOR_CHARS:
+                return False
+        else:
+            anchor = " ".join(raw.split())
+        self.parts.append(raw)
         self.link_chars += len(anchor)
         self.links.append((href, anchor))
         return True

@@ -910,6 +910,58 @@ def test_short_paragraphs_after_a_one_paragraph_container_are_kept():
     assert doc.paragraphs == (lead, best, short, more)
 
 
+def test_story_cards_whose_links_wrap_indented_markup_are_teasers():
+    # Each card is one link around its headline and teaser; the markup's indentation makes the link's raw
+    # text longer than a link may be, its words do not.
+    body = " ".join(["The island's only ferry will run twice a day all winter, its owner said."] * 3)
+    indent = "\n" + " " * 60
+
+    def card(headline: str, teaser: str) -> str:
+        return (
+            f"<article class='story-card'><a href='/news/{len(headline)}'>{indent}<div>{indent}<h3>{headline}"
+            f"</h3>{indent}</div>{indent}<p>{teaser}</p>{indent}</a></article>"
+        )
+
+    cards = "".join(
+        card(headline, teaser)
+        for headline, teaser in [
+            (
+                "Harbour festival moves to June",
+                "The organisers want warmer weather for the boat parade and the fireworks over the bay.",
+            ),
+            (
+                "New bakery opens on Quay Street",
+                "Its owner trained in three countries before coming home to bake for the village again.",
+            ),
+            (
+                "School choir wins regional prize",
+                "Forty children sang at the final in the city hall, and the judges asked for an encore.",
+            ),
+            (
+                "Lighthouse keeper retires after forty years",
+                "He kept the light burning through storms, strikes and one very long power cut in 1987.",
+            ),
+            (
+                "Fishing fleet returns early",
+                "Skippers brought the boats in two days ahead of the gale the forecasters had warned of.",
+            ),
+            (
+                "Library extends its opening hours",
+                "From March the reading room stays open until nine on weekday evenings, the council said.",
+            ),
+        ]
+    )
+    html = (
+        "<html><body><main><article><h1>Winter ferry timetable</h1>"
+        f"<div class='body'><p>{body}</p><p>{body.replace('winter', 'cold months')}</p></div>"
+        f"<section class='related-posts'><h2>Latest stories</h2>{cards}</section>"
+        "</article></main></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://island.example/news/ferry"))
+    assert len(doc.paragraphs) == 2
+    assert not any("bakery" in paragraph or "choir" in paragraph for paragraph in doc.paragraphs)
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4
