@@ -132,20 +132,18 @@ def paywall_cut(kept: Sequence[tuple[int, str]], dropped: Sequence[tuple[int, st
     # A prompt dropped after the text's last paragraph cuts nothing: only those between the window's count.
     candidates = sorted([*window, *(item for item in dropped if first < item[0] < last)])
     for position, text in candidates:
-        if len(text) > _PAYWALL_MAX_PROMPT_CHARS or not paywall_prompt(text):
+        if len(text) > _PAYWALL_MAX_PROMPT_CHARS or position <= kept[0][0]:
             continue
-        before = [item for item in kept if item[0] < position]
         after = [len(item[1]) for item in kept if item[0] > position]
         # A badge above the text ("Exklusiv für Abonnenten") is followed by the article, a paywall box by
-        # its sales pitch only: a line or two, or a list of short perks.
-        if before and (
-            sum(after) <= _PAYWALL_BOX_CHARS
-            or (
-                len(after) <= PAYWALL_PITCH_PARAGRAPHS
-                and sum(after) <= _PAYWALL_PITCH_CHARS
-                and max(after) <= _PAYWALL_PITCH_LINE_CHARS
-            )
-        ):
+        # its sales pitch only: a line or two, or a list of short perks. (Tested before the prompt's regex,
+        # which costs more: most lines in the window have too much text after them.)
+        is_box = sum(after) <= _PAYWALL_BOX_CHARS or (
+            len(after) <= PAYWALL_PITCH_PARAGRAPHS
+            and sum(after) <= _PAYWALL_PITCH_CHARS
+            and max(after) <= _PAYWALL_PITCH_LINE_CHARS
+        )
+        if is_box and paywall_prompt(text):
             return position
     return None
 
