@@ -27,6 +27,9 @@ from tasks.records import RawDocument
         ("toggle caption", "promo"),
         ("Link copied!", "share"),
         ("Don’t miss:", "related-links"),
+        ("Les også:", "related-links"),
+        ("Läs mer »", "related-links"),
+        ("Читайте также:", "related-links"),
     ],
 )
 def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:
