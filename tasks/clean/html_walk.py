@@ -86,6 +86,9 @@ KEPT_REASONS = frozenset({"comments", "cookie-banner", "popup"})
 # Reasons that name page furniture and can be mistaken for layout wrappers ("has-sidebar", "with-header").
 WRAPPER_REASONS = frozenset({"nav", "header", "footer", "aside", "tags", "related-links", "promo", "byline"})
 _SHORT_ONLY_REASONS = {"byline": 400, "caption": 1200}
+# A block named like furniture holds the article when it holds this much prose (400 for the other names): a
+# related story's card has a headline and a paragraph of teaser, prose of a few hundred characters.
+_WRAPPER_MIN_GOOD = {"related-links": 1000}
 
 # How much furniture text costs against prose when choosing the container.
 FURNITURE_WEIGHT = 0.75
@@ -654,7 +657,7 @@ class PageWalker:
                 if good > 0 and good >= bad:
                     block.reason = None  # an article's header (title, standfirst), not the masthead
             elif reason in WRAPPER_REASONS:
-                if good >= 400 and good >= 2 * bad:
+                if good >= _WRAPPER_MIN_GOOD.get(reason, 400) and good >= 2 * bad:
                     block.reason = None
             elif reason not in KEPT_REASONS and good >= 1000 and good >= 3 * bad:
                 block.reason = None  # a share/ad/promo word on a block of plain prose is a layout name

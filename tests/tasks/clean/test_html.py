@@ -751,6 +751,49 @@ def test_a_posts_own_class_string_names_its_terms_not_its_role():
     assert reasons(doc)["Muy buena noticia para el barrio, ya era hora de que lo aprobaran."] == "comments"
 
 
+def test_walled_paragraphs_are_the_article_and_linkbox_teasers_and_js_hooks_are_read_right():
+    # 'regwalled' marks the article's own text behind a registration wall (still in the page), not the wall;
+    # 'teaser--linkbox' is a box linking to another story; 'js_readmore' is a script's hook on an expander.
+    body = " ".join(["The rowing club rebuilt its boathouse over the winter with help from members."] * 3)
+    walled = "The club's oldest member, who joined in 1961, opened the new hall on Saturday."
+    card = (
+        "<div class='teaser teaser--linkbox'><h3><a href='/sport/regatta'>Regatta dates announced</a></h3>"
+        "<p>Crews from six clubs will race on the lake in May, the organisers said on Friday.</p></div>"
+    )
+    expander = (
+        "The hall has room for twelve boats and a workshop for repairs, and it can be hired for events."
+    )
+    html = (
+        "<html><body><main><article><h1>Boathouse reopens</h1>"
+        f"<p>{body}</p>{card}<p class='paragraph regwalled'>{walled}</p>"
+        f"<p class='js_readmore'>{expander}</p><p>{body.replace('winter', 'cold months')}</p>"
+        "</article></main></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://lake.example/sport/boathouse"))
+    assert walled in doc.paragraphs
+    assert expander in doc.paragraphs
+    assert not any("Regatta" in paragraph or "six clubs" in paragraph for paragraph in doc.paragraphs)
+
+
+def test_a_related_story_card_with_a_long_teaser_is_not_taken_for_a_wrapper():
+    body = " ".join(["The town hall will get solar panels on its roof before the end of next year."] * 4)
+    teaser = " ".join(
+        [
+            "The council's energy plan sets out how the town wants to halve its emissions by 2030, with new "
+            "cycle lanes, heat pumps in the schools and a small wind farm on the hill."
+        ]
+        * 3
+    )
+    html = (
+        "<html><body><main><article><h1>Solar roof for the town hall</h1>"
+        f"<p>{body}</p><div class='related-story'><h3>Energy plan</h3><p>{teaser}</p></div>"
+        f"<p>{body.replace('next', 'the coming')}</p></article></main></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://town.example/news/solar"))
+    assert not any("energy plan" in paragraph for paragraph in doc.paragraphs)
+    assert len(doc.paragraphs) == 2
+
+
 def test_a_caption_printed_as_body_text_with_its_credit_at_the_end_is_a_caption():
     body = " ".join(
         ["The downhill was moved to Sunday after strong winds closed the upper part of the course."] * 3
