@@ -11,12 +11,13 @@ sections, while boilerplate and link lists inside it are dropped, as are promo l
 one of these reason codes:
 
     nav, header, footer, aside, comments, share, related-links, tags, promo, ad, newsletter,
-    login-prompt, paywall, cookie-banner, popup, notice, author-bio, byline, caption, hidden, title,
+    login-prompt, paywall, cookie-banner, popup, embed, notice, author-bio, byline, caption, hidden, title,
     low-score, extraction-error
 
 `paywall` is a teaser's closing subscription prompt and what follows it (tasks/clean/page_kind.py);
 
 `title` is the headline (a candidate, not body text); `notice` a "please enable JavaScript" line;
+`embed` a social-media post's card ("View this post on Instagram");
 `low-score` is text outside the chosen container;
 `extraction-error` marks a page the cleaner failed on (a bug to report), returned with empty paragraphs.
 Script, style and template text is never text and is not recorded.

@@ -309,7 +309,7 @@ for _part in _PART_MEANING:
 _NO_HINT: tuple[str | None, bool, bool] = (None, False, False)
 # Checked in this order: the more specific furniture first (a 'comment-meta' block is comments, not byline).
 _BOILERPLATE_ORDER = (
-    "hidden", "cookie-banner", "comments", "caption", "ad", "newsletter", "login-prompt", "share",
+    "hidden", "cookie-banner", "comments", "embed", "caption", "ad", "newsletter", "login-prompt", "share",
     "related-links", "promo", "tags", "nav", "author-bio", "byline", "aside", "footer", "header",
 )  # fmt: skip
 _NO_EVIDENCE: tuple[str | None, float, bool, bool] = (None, 0.0, False, False)

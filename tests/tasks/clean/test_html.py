@@ -775,6 +775,24 @@ def test_walled_paragraphs_are_the_article_and_linkbox_teasers_and_js_hooks_are_
     assert not any("Regatta" in paragraph or "six clubs" in paragraph for paragraph in doc.paragraphs)
 
 
+def test_an_instagram_card_is_an_embed_and_the_heading_above_it_stays():
+    body = " ".join(["The old mill by the river now sells bread, coffee and cakes on weekends."] * 3)
+    card = (
+        "<blockquote class='instagram-media' data-instgrm-permalink='https://www.instagram.com/p/x/'>"
+        "<div><a href='https://www.instagram.com/p/x/'>View this post on Instagram</a></div>"
+        "<p><a href='https://www.instagram.com/p/x/'>A post shared by The Old Mill (@oldmill)</a></p>"
+        "</blockquote>"
+    )
+    html = (
+        "<html><body><article><h1>Weekend trips</h1>"
+        f"<p>{body}</p><h3>Breakfast at the mill</h3>{card}<p>{body.replace('weekends', 'Sundays')}</p>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://travel.example/weekend"))
+    assert "Breakfast at the mill" in doc.paragraphs
+    assert reasons(doc)["View this post on Instagram A post shared by The Old Mill (@oldmill)"] == "embed"
+
+
 def test_a_related_story_card_with_a_long_teaser_is_not_taken_for_a_wrapper():
     body = " ".join(["The town hall will get solar panels on its roof before the end of next year."] * 4)
     teaser = " ".join(
