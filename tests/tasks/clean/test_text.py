@@ -716,6 +716,8 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
             "This content is imported from a video platform. You may find it in another format there.",
             "widget",
         ),
+        ("Sieh dir diesen Beitrag auf Instagram an", "widget"),
+        ("A post shared by The Old Mill (@oldmill)", "widget"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
