@@ -717,6 +717,15 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
             "widget",
         ),
         ("Sieh dir diesen Beitrag auf Instagram an", "widget"),
+        ("To jest krótki tekst dla czytelników. Wesprzyj nas, a napiszemy więcej.", "subscribe-prompt"),
+        ("Die neue Ausgabe des Segelmagazins gibt es ab Freitag am Kiosk und im Abo.", "subscribe-prompt"),
+        ("Lesen Sie das Hafenmagazin auch digital in unserer App oder als Abo.", "subscribe-prompt"),
+        (
+            "Dieser Artikel erschien in Heft 4/2023 unseres Magazins, das im Handel erhältlich ist.",
+            "subscribe-prompt",
+        ),
+        ("Bitte geben Sie die Zeichen aus dem Bild unten ein.", "widget"),
+        ("(No ratings yet)", "widget"),
         ("A post shared by The Old Mill (@oldmill)", "widget"),
     ],
 )
@@ -737,6 +746,8 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Every donation was logged by the treasurer, the audit found.",
         "Enjoy unlimited access to the beaches, the council promised.",
         "Want more parking? The council says no.",
+        "Die neue Ausgabe des Stadtplans zeigt alle Radwege.",
+        "Lesen Sie die Zeitung von gestern, sagte er.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
