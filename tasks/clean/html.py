@@ -94,6 +94,7 @@ _BYLINE_MAX_CHARS = 200
 # An author's tagline closes the article: one of its last paragraphs, short, opening with the author's name.
 _TAGLINE_TAIL = 2
 _TAGLINE_MAX_CHARS = 400
+_BIO_MAX_CHARS = 2000  # a closing "<author> is ..." paragraph
 _TAGLINE_MIN_BEFORE = 2  # paragraphs of article before it
 _NAME_CARD_TAIL = 4  # a name card sits among the last paragraphs
 _NAME_CARD_PREFIX = re.compile(
@@ -260,7 +261,12 @@ def _clean(doc: RawDocument) -> CleanDocument:
     authors = [candidate.value for _, candidate in ranked if candidate.field == "author"]
     for _, text in walker.bylines:
         found = byline_line(text)
-        authors.extend(found[1] if found else [])
+        if found:
+            authors.extend(found[1])
+        elif len(text) <= 60 and _PERSON_NAME.fullmatch(_fold(text)):
+            authors.append(
+                text
+            )  # a marked byline that is only a name ('<span class="author">Dana Whitfield')
     renderer = _Renderer(base_url, container, titles, authors)
     renderer.render_page(page)
     for attributes in walker.body_metas:
@@ -943,7 +949,15 @@ class _Renderer:
         for index in range(last, max(_TAGLINE_MIN_BEFORE, last - _TAGLINE_TAIL + 1) - 1, -1):
             text = self.paragraphs[index]
             folded = _fold(text)
-            if len(text) <= _TAGLINE_MAX_CHARS and any(folded.startswith(name + " ") for name in names):
+            opens = [name for name in names if folded.startswith(name + " ")]
+            if (
+                opens
+                and (
+                    len(text) <= _TAGLINE_MAX_CHARS
+                    # ('Dana Whitfield ist seit 2018 ...': a biography may list the author's books and posts)
+                    or (len(text) <= _BIO_MAX_CHARS and folded[len(opens[0]) + 1 :].startswith(_BIO_OPENERS))
+                )
+            ):
                 for later in range(len(self.paragraphs) - 1, index - 1, -1):
                     self._record(self.labels[later][0], self.paragraphs[later], "author-bio")
                     del self.paragraphs[later]

@@ -775,6 +775,24 @@ def test_walled_paragraphs_are_the_article_and_linkbox_teasers_and_js_hooks_are_
     assert not any("Regatta" in paragraph or "six clubs" in paragraph for paragraph in doc.paragraphs)
 
 
+def test_a_long_closing_biography_of_the_marked_byline_name_is_an_author_box():
+    body = " ".join(["The language institute published its yearly report on new words on Monday."] * 3)
+    bio = "Dana Whitfield ist seit 2019 Leiterin des Instituts. " + " ".join(
+        [f"Sie schrieb das Buch Nummer {n} über Wörter im Alltag und ihre Geschichte." for n in range(8)]
+    )
+    html = (
+        "<html><body><article><h1>New words of the year</h1>"
+        "<div class='meta'><span class='author'>Dana Whitfield</span></div>"
+        f"<p>{body}</p><p>{body.replace('Monday', 'Tuesday')}</p><p>{body.replace('new', 'old')}</p>"
+        f"<p>{bio}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://words.example/blog/report"))
+    assert 400 < len(bio) < 2000
+    assert bio not in doc.paragraphs
+    assert any(segment.reason == "author-bio" and bio.startswith(segment.text) for segment in doc.removed)
+    assert len(doc.paragraphs) == 3
+
+
 def test_an_instagram_card_is_an_embed_and_the_heading_above_it_stays():
     body = " ".join(["The old mill by the river now sells bread, coffee and cakes on weekends."] * 3)
     card = (
