@@ -946,17 +946,17 @@ class _Renderer:
                 return
         if not names:
             return
+        firsts = {name.split()[0] for name in names if len(name.split()[0]) >= 3}
         for index in range(last, max(_TAGLINE_MIN_BEFORE, last - _TAGLINE_TAIL + 1) - 1, -1):
             text = self.paragraphs[index]
             folded = _fold(text)
-            opens = [name for name in names if folded.startswith(name + " ")]
-            if (
-                opens
-                and (
-                    len(text) <= _TAGLINE_MAX_CHARS
-                    # ('Dana Whitfield ist seit 2018 ...': a biography may list the author's books and posts)
-                    or (len(text) <= _BIO_MAX_CHARS and folded[len(opens[0]) + 1 :].startswith(_BIO_OPENERS))
-                )
+            # ('Dana Whitfield ist seit 2018 ...': a biography may list the author's books and posts; it
+            # may call the author by the first name alone: 'Dana is our editor in Berlin ...')
+            is_bio = len(text) <= _BIO_MAX_CHARS and any(
+                folded.startswith(f"{name} {opener}") for name in (*names, *firsts) for opener in _BIO_OPENERS
+            )
+            if is_bio or (
+                len(text) <= _TAGLINE_MAX_CHARS and any(folded.startswith(name + " ") for name in names)
             ):
                 for later in range(len(self.paragraphs) - 1, index - 1, -1):
                     self._record(self.labels[later][0], self.paragraphs[later], "author-bio")

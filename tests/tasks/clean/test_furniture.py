@@ -30,6 +30,7 @@ from tasks.records import RawDocument
         ("Les også:", "related-links"),
         ("Läs mer »", "related-links"),
         ("Читайте также:", "related-links"),
+        ("Zum Weiterlesen:", "related-links"),
     ],
 )
 def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:

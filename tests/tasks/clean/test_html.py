@@ -300,6 +300,7 @@ def test_promo_lines_at_the_end_of_the_body_are_dropped():
         ("Unterstützen Sie unsere unabhängige Lokalredaktion mit einer Spende. Danke!", "promo"),
         ("Give us a follow on your favourite podcast app, and leave a review while you are there!", "promo"),
         ("Über dieses Thema berichtete das Regionalradio am 3. Mai 2024 um 07:30 Uhr.", "footer"),
+        ("Zapraszamy też do subskrypcji naszego tygodnika.", "promo"),
     ],
 )
 def test_closing_asks_and_notices_after_the_story_are_dropped(line: str, reason: str) -> None:
@@ -791,6 +792,23 @@ def test_a_long_closing_biography_of_the_marked_byline_name_is_an_author_box():
     assert bio not in doc.paragraphs
     assert any(segment.reason == "author-bio" and bio.startswith(segment.text) for segment in doc.removed)
     assert len(doc.paragraphs) == 3
+
+
+def test_a_closing_biography_calling_the_author_by_the_first_name_is_an_author_box():
+    body = " ".join(["The ferry company ordered two electric boats for the crossing to the island."] * 3)
+    bio = (
+        "Dana is our transport reporter in the harbour town. Before she joined us she wrote about ships and "
+        "ports for a trade paper for many years."
+    )
+    html = (
+        "<html><body><article><h1>Electric ferries ordered</h1>"
+        "<p class='byline'>By Dana Whitfield</p>"
+        f"<p>{body}</p><p>{body.replace('two', 'three')}</p><p>{body.replace('island', 'islands')}</p>"
+        f"<p>{bio}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://port.example/news/ferries"))
+    assert bio not in doc.paragraphs
+    assert reasons(doc)[bio] == "author-bio"
 
 
 def test_an_instagram_card_is_an_embed_and_the_heading_above_it_stays():

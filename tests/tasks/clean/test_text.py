@@ -726,6 +726,10 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ),
         ("Bitte geben Sie die Zeichen aus dem Bild unten ein.", "widget"),
         ("(No ratings yet)", "widget"),
+        ("Yes! Sign me up for the weekly harbour letter.", "subscribe-prompt"),
+        ("Submit a letter to the editor with the form below.", "promo"),
+        ("Bei Fragen oder Anregungen zu diesem Beitrag schreiben Sie uns gern.", "promo"),
+        ("Suggested citation: Doe, Jane, The harbour law, Harbour Blog, 1 March 2024.", "footer"),
         ("A post shared by The Old Mill (@oldmill)", "widget"),
     ],
 )
@@ -748,6 +752,7 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Want more parking? The council says no.",
         "Die neue Ausgabe des Stadtplans zeigt alle Radwege.",
         "Lesen Sie die Zeitung von gestern, sagte er.",
+        "Zitierweise im Fließtext",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
