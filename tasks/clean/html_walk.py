@@ -98,6 +98,8 @@ SENTENCE_END = re.compile(r"[.!?…。！？:;]")
 # Longer "links" are usually unclosed <a> tags the parser re-opened around whole paragraphs.
 _MAX_ANCHOR_CHARS = 250
 _MAX_ANCHOR_RAW_CHARS = 4 * _MAX_ANCHOR_CHARS
+_MAX_CARD_CHARS = 600
+_HEADING_SELECTOR = "h1, h2, h3, h4, h5, h6"
 # Flagged wrapper-like blocks longer than this are walked: they may hold the article ("has-sidebar").
 _WRAPPER_MIN_CHARS = 2000
 # Flagged blocks shorter than this are settled unseen; longer ones are walked if they read like prose.
@@ -488,11 +490,14 @@ class PageWalker:
         """Add a link's text to the run in one C call, unless it is long enough to be a runaway <a>."""
         raw = node.text(deep=True)
         if len(raw) > _MAX_ANCHOR_CHARS:
-            # (measured without the markup's indentation: a card's link around its headline and teaser)
+            # (measured without the markup's indentation: a card's link around its headline and teaser; a
+            # link around a heading is a card however long its teaser)
             if len(raw) > _MAX_ANCHOR_RAW_CHARS:
                 return False
             anchor = " ".join(raw.split())
-            if len(anchor) > _MAX_ANCHOR_CHARS:
+            if len(anchor) > _MAX_ANCHOR_CHARS and (
+                len(anchor) > _MAX_CARD_CHARS or node.css_first(_HEADING_SELECTOR) is None
+            ):
                 return False
         else:
             anchor = " ".join(raw.split())

@@ -1059,6 +1059,29 @@ def test_story_cards_whose_links_wrap_indented_markup_are_teasers():
     assert not any("bakery" in paragraph or "choir" in paragraph for paragraph in doc.paragraphs)
 
 
+def test_cards_whose_link_wraps_a_heading_and_a_long_teaser_are_teasers():
+    teaser = (
+        "The regional chamber of crafts explains in detail which rules apply to workshops this winter, "
+        "what the new safety checks for machines cost, how apprentices are paid while they train at the "
+        "college, and which grants small firms can still apply for before the end of the year."
+    )
+    cards = "".join(
+        f"<article class='news'><a href='/news/{n}'><section><h2>Workshop news number {n}</h2>"
+        f"<p>{teaser}</p></section></a></article>"
+        for n in range(6)
+    )
+    body = " ".join(["The bakery on the market square will reopen in March after a fire in its kitchen."] * 4)
+    html = (
+        f"<html><body><div class='page'><div class='panel'>{cards}</div>"
+        f"<div class='main'><article><h1>Bakery to reopen</h1><p>{body}</p>"
+        f"<p>{body.replace('March', 'April')}</p></article></div></div></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://crafts.example/news/bakery"))
+    assert len(teaser) > 250
+    assert len(doc.paragraphs) == 2
+    assert not any("Workshop news" in paragraph or "chamber" in paragraph for paragraph in doc.paragraphs)
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4
