@@ -113,6 +113,8 @@ _NOTICE_MAX_CHARS = 600
 _MIN_REPEAT_CHARS = 20
 # The last paragraphs handed to page_kind.paywall_cut: its window, and one before it.
 _PAYWALL_WINDOW = PAYWALL_PITCH_PARAGRAPHS + 2
+# Line rules whose match drops a heading too (the others may name an article's section: 'Follow the money').
+_HEADING_FURNITURE = frozenset({"rail", "related-links"})
 _PULL_QUOTE_MIN_CHARS = 40
 _PULL_QUOTE_MAX_CHARS = 300
 # Widget headings that close the article: in its last part, the short tail after one belongs to the widget.
@@ -868,10 +870,11 @@ class _Renderer:
         "(This story has not been edited ...)"), read with the plain-text cleaner's line rules."""
         dropped = []
         for index, text in enumerate(self.paragraphs):
-            if len(text) > _PROMO_MAX_CHARS or self.labels[index][1] == _HEADING:
+            if len(text) > _PROMO_MAX_CHARS:
                 continue
             reason = furniture_line(text)
-            if reason is not None:
+            # (a heading is furniture only as a widget's: 'Most read', 'Mehr von <author> auf <site>')
+            if reason is not None and (self.labels[index][1] != _HEADING or reason in _HEADING_FURNITURE):
                 dropped.append(index)
                 self._record(self.labels[index][0], text, reason)
         for index in reversed(dropped):

@@ -31,6 +31,7 @@ from tasks.records import RawDocument
         ("Läs mer »", "related-links"),
         ("Читайте также:", "related-links"),
         ("Zum Weiterlesen:", "related-links"),
+        ("Keep reading", "related-links"),
     ],
 )
 def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:

@@ -1082,6 +1082,19 @@ def test_cards_whose_link_wraps_a_heading_and_a_long_teaser_are_teasers():
     assert not any("Workshop news" in paragraph or "chamber" in paragraph for paragraph in doc.paragraphs)
 
 
+def test_a_heading_that_is_a_widgets_title_is_dropped_but_other_headings_stay():
+    body = " ".join(["The harbour master closed the outer basin to small boats for the storm."] * 3)
+    html = (
+        "<html><body><article><h1>Storm closes the basin</h1>"
+        f"<p>{body}</p><h2>Follow the money</h2><p>{body.replace('storm', 'gale')}</p>"
+        f"<h3>Mehr von Jana Berg auf hafenblatt.de</h3><p>{body.replace('small', 'all')}</p>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://hafenblatt.example/news/storm"))
+    assert "Follow the money" in doc.paragraphs
+    assert reasons(doc)["Mehr von Jana Berg auf hafenblatt.de"] == "rail"
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4

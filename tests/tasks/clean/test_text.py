@@ -730,6 +730,11 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Submit a letter to the editor with the form below.", "promo"),
         ("Bei Fragen oder Anregungen zu diesem Beitrag schreiben Sie uns gern.", "promo"),
         ("Suggested citation: Doe, Jane, The harbour law, Harbour Blog, 1 March 2024.", "footer"),
+        (
+            "Ich bin einverstanden, dass mir Inhalte von einem Videoportal angezeigt und Daten übermittelt "
+            "werden.",
+            "cookie-banner",
+        ),
         ("A post shared by The Old Mill (@oldmill)", "widget"),
     ],
 )
