@@ -32,6 +32,9 @@ from tasks.records import RawDocument
         ("Читайте также:", "related-links"),
         ("Zum Weiterlesen:", "related-links"),
         ("Keep reading", "related-links"),
+        ("mehr anzeigen", "promo"),
+        ("Leseempfehlung:", "related-links"),
+        ("Teile mich:", "share"),
     ],
 )
 def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:

@@ -726,6 +726,7 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ),
         ("Bitte geben Sie die Zeichen aus dem Bild unten ein.", "widget"),
         ("(No ratings yet)", "widget"),
+        ("Rating: 4.5/5 (12 votes cast)", "widget"),
         ("Yes! Sign me up for the weekly harbour letter.", "subscribe-prompt"),
         ("Submit a letter to the editor with the form below.", "promo"),
         ("Bei Fragen oder Anregungen zu diesem Beitrag schreiben Sie uns gern.", "promo"),
