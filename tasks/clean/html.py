@@ -55,7 +55,7 @@ from tasks.clean.page_kind import (
     judge_page,
     paywall_cut,
 )
-from tasks.clean.text import byline_line, furniture_line, is_date_label
+from tasks.clean.text import byline_line, furniture_line, is_date_label, notice_line
 from tasks.records import Candidate, CleanDocument, Link, RawDocument, RemovedSegment
 
 
@@ -871,8 +871,10 @@ class _Renderer:
         dropped = []
         for index, text in enumerate(self.paragraphs):
             if len(text) > _PROMO_MAX_CHARS:
-                continue
-            reason = furniture_line(text)
+                # (a longer paragraph is furniture only as a notice: consent, disclaimer, rights)
+                reason = notice_line(text) if len(text) <= _NOTICE_MAX_CHARS else None
+            else:
+                reason = furniture_line(text)
             # (a heading is furniture only as a widget's: 'Most read', 'Mehr von <author> auf <site>')
             if reason is not None and (self.labels[index][1] != _HEADING or reason in _HEADING_FURNITURE):
                 dropped.append(index)

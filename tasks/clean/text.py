@@ -532,6 +532,32 @@ def furniture_line(text: str) -> str | None:
     return None
 
 
+# Notices run longer than labels and links: these rules also read lines of up to _LONGEST_NOTICE_WORDS words
+# (a consent placeholder's paragraph, an opinion disclaimer, a rights notice).
+_NOTICE_REASONS = frozenset({"cookie-banner", "disclaimer", "footer"})
+_LONGEST_NOTICE_WORDS = 120
+
+
+@cache
+def _notice_rules() -> re.Pattern[str]:
+    parts = [
+        f"(?P<r{index}>(?:{pattern}))"
+        for index, (reason, pattern) in enumerate(_RULES)
+        if reason in _NOTICE_REASONS
+    ]
+    return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
+
+
+def notice_line(text: str) -> str | None:
+    """The reason of a line too long for furniture_line that a notice rule (consent, disclaimer, footer)
+    matches, else None."""
+    bare = _LEADING_BULLET.sub("", " ".join(text.split()))
+    if not bare or len(bare.split()) > _LONGEST_NOTICE_WORDS:
+        return None
+    match = _notice_rules().match(bare)
+    return _FURNITURE_REASONS[match.lastgroup or ""] if match is not None else None
+
+
 def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] | None:
     """("byline" | "dateline", author names) when a short line is one, else None.
 

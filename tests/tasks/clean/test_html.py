@@ -1095,6 +1095,23 @@ def test_a_heading_that_is_a_widgets_title_is_dropped_but_other_headings_stay():
     assert reasons(doc)["Mehr von Jana Berg auf hafenblatt.de"] == "rail"
 
 
+def test_a_long_consent_placeholder_in_the_body_is_a_notice():
+    placeholder = (
+        "Um Ihre persönlichen Daten zu schützen, haben wir das Laden dieses Beitrags aus einem sozialen "
+        "Netzwerk angehalten. Wenn Sie ihn sehen möchten, stimmen Sie bitte zu; dabei werden Daten an den "
+        "Betreiber des Netzwerks übermittelt, der sie nach seinen eigenen Regeln verarbeitet und speichert."
+    )
+    body = " ".join(["Die Schwimmerin gewann in Rom ihr drittes Rennen in dieser Saison."] * 3)
+    html = (
+        "<html lang='de'><body><article><h1>Dritter Sieg</h1>"
+        f"<p>{body}</p><p>{placeholder}</p><p>{body.replace('Rom', 'Neapel')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://sport.example/schwimmen/sieg"))
+    assert len(placeholder) > 250
+    assert reasons(doc)[placeholder] == "cookie-banner"
+    assert len(doc.paragraphs) == 2
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4
