@@ -540,10 +540,11 @@ _LONGEST_NOTICE_WORDS = 120
 
 @cache
 def _notice_rules() -> re.Pattern[str]:
+    """The notice rules that start where the line starts, as one alternation (the others are gated)."""
     parts = [
         f"(?P<r{index}>(?:{pattern}))"
         for index, (reason, pattern) in enumerate(_RULES)
-        if reason in _NOTICE_REASONS
+        if reason in _NOTICE_REASONS and index not in _GATED
     ]
     return re.compile("|".join(parts) or "(?!)", re.IGNORECASE)
 
@@ -555,7 +556,13 @@ def notice_line(text: str) -> str | None:
     if not bare or len(bare.split()) > _LONGEST_NOTICE_WORDS:
         return None
     match = _notice_rules().match(bare)
-    return _FURNITURE_REASONS[match.lastgroup or ""] if match is not None else None
+    if match is not None:
+        return _FURNITURE_REASONS[match.lastgroup or ""]
+    lowered = bare.lower()
+    for index, required, rule in _GATED_RULES:
+        if _RULES[index][0] in _NOTICE_REASONS and required in lowered and rule.match(bare) is not None:
+            return _RULES[index][0]
+    return None
 
 
 def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] | None:
