@@ -517,7 +517,7 @@ def furniture_line(text: str) -> str | None:
     The plain-text cleaner's line rules (text_furniture.txt, the related-story leads of text_words.txt),
     for the HTML cleaner's paragraphs too."""
     bare = _LEADING_BULLET.sub("", " ".join(text.split()))
-    if not bare or len(bare.split()) > _LONGEST_LABEL_WORDS:
+    if not bare or bare.count(" ") >= _LONGEST_LABEL_WORDS:  # (words are single-spaced now)
         return None
     match = _furniture_match(bare)
     if match is not None:
@@ -553,7 +553,7 @@ def notice_line(text: str) -> str | None:
     """The reason of a line too long for furniture_line that a notice rule (consent, disclaimer, footer)
     matches, else None."""
     bare = _LEADING_BULLET.sub("", " ".join(text.split()))
-    if not bare or len(bare.split()) > _LONGEST_NOTICE_WORDS:
+    if not bare or bare.count(" ") >= _LONGEST_NOTICE_WORDS:
         return None
     match = _notice_rules().match(bare)
     if match is not None:
