@@ -699,8 +699,29 @@ class PageWalker:
         return [candidate for _, candidate in found[:40]]
 
 
+_EVIDENCE_CACHE: dict[tuple[str, str | None, str | None], tuple[str | None, float, bool, bool]] = {}
+
+
 def _evidence(tag: str, attributes: dict) -> tuple[str | None, float, bool, bool]:
-    """Boilerplate reason, score bonus, strong-content flag and credit word of an element."""
+    """Boilerplate reason, score bonus, strong-content flag and credit word of an element.
+
+    Three elements in four carry only a class and/or an id: their evidence is remembered by (tag, class,
+    id), as sites repeat their markup from element to element and page to page."""
+    if len(attributes) <= 2:
+        element_class = attributes.get("class")
+        element_id = attributes.get("id")
+        if len(attributes) == (element_class is not None) + (element_id is not None):
+            key = (tag, element_class, element_id)
+            found = _EVIDENCE_CACHE.get(key)
+            if found is None:
+                if len(_EVIDENCE_CACHE) >= _CACHE_SIZE:
+                    _EVIDENCE_CACHE.clear()
+                found = _EVIDENCE_CACHE[key] = _element_evidence(tag, attributes)
+            return found
+    return _element_evidence(tag, attributes)
+
+
+def _element_evidence(tag: str, attributes: dict) -> tuple[str | None, float, bool, bool]:
     reason = _TAG_REASONS.get(tag)
     bonus = 0.25 if tag == "article" else 0.0
     is_strong = tag == "main"
