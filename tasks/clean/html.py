@@ -113,6 +113,8 @@ _NOTICE_MAX_CHARS = 600
 _MIN_REPEAT_CHARS = 20
 # The last paragraphs handed to page_kind.paywall_cut: its window, and one before it.
 _PAYWALL_WINDOW = PAYWALL_PITCH_PARAGRAPHS + 2
+# Kickers above the headline are a word or a few.
+_KICKER_MAX_CHARS = 60
 # Line rules whose match drops a heading too (the others may name an article's section: 'Follow the money').
 _HEADING_FURNITURE = frozenset({"rail", "related-links"})
 _PULL_QUOTE_MIN_CHARS = 40
@@ -588,6 +590,7 @@ class _Renderer:
         # Per paragraph: (position, kind) with kind _PROSE, _LABEL (short line) or _HEADING.
         self.labels: list[tuple[int, int]] = []
         self.title_seen = False
+        self.title_position = -1
         self.has_prose = False
         # Past the container, boxes (weather, latest news, the editor's letter) sit beside the article:
         # a sibling there must read as more prose than a lead beside the headline needs to.
@@ -637,6 +640,7 @@ class _Renderer:
                     else:
                         self._outside(item, _SIBLING_DEPTH if level >= scope else 0, level >= merge)
             self._drop_trailing_labels("low-score", at_end=True)
+            self._drop_kickers()
             self._drop_promo_lines()
             self._drop_furniture_lines()
             self._drop_bylines()
@@ -715,6 +719,7 @@ class _Renderer:
         text = run.text
         if run.heading_level and not self.title_seen and self._is_title(run):
             self.title_seen = True  # the article's title: a candidate (h1, og:title, ...), not body text
+            self.title_position = run.position
             self._record(run.position, text, "title")
             return
         if run.flags & BYLINE and run.chars < 200:
@@ -789,6 +794,19 @@ class _Renderer:
         self.labels.append((position, kind))
         if kind == _PROSE:
             self.has_prose = True
+
+    def _drop_kickers(self) -> None:
+        """Short labels above the headline ('Politik', 'Nordkorea', 'Lesedauer 3 Min'): the section or topic
+        a page files the article under, not its text."""
+        count = 0
+        for (position, kind), text in zip(self.labels, self.paragraphs, strict=True):
+            if position > self.title_position or kind == _PROSE or len(text) > _KICKER_MAX_CHARS:
+                break
+            count += 1
+        for index in range(count - 1, -1, -1):
+            self._record(self.labels[index][0], self.paragraphs[index], "header")
+            del self.paragraphs[index]
+            del self.labels[index]
 
     def _drop_promo_lines(self) -> None:
         """Subscribe/download/donate lines at the top or bottom of the body (html_promo_lines.txt)."""

@@ -1112,6 +1112,20 @@ def test_a_long_consent_placeholder_in_the_body_is_a_notice():
     assert len(doc.paragraphs) == 2
 
 
+def test_kickers_above_the_headline_are_dropped_but_a_subheading_below_it_stays():
+    body = " ".join(["The regional train will stop at the new station from the first of June."] * 3)
+    html = (
+        "<html><body><article><div class='topline'><span>Verkehr</span></div>"
+        "<p class='kicker'>Nahverkehr im Tal</p><h1>New station opens in June</h1>"
+        f"<p>{body}</p><p>Timetable</p><p>{body.replace('June', 'July')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://rail.example/news/station"))
+    assert doc.paragraphs[0] == body
+    assert "Timetable" in doc.paragraphs
+    assert reasons(doc)["Verkehr"] == "header"
+    assert reasons(doc)["Nahverkehr im Tal"] == "header"
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4
