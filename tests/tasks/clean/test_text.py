@@ -727,6 +727,7 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Bitte geben Sie die Zeichen aus dem Bild unten ein.", "widget"),
         ("(No ratings yet)", "widget"),
         ("Rating: 4.5/5 (12 votes cast)", "widget"),
+        ("Lesezeit: 4 Minuten", "widget"),
         ("Yes! Sign me up for the weekly harbour letter.", "subscribe-prompt"),
         ("Submit a letter to the editor with the form below.", "promo"),
         ("Bei Fragen oder Anregungen zu diesem Beitrag schreiben Sie uns gern.", "promo"),
@@ -759,6 +760,7 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Die neue Ausgabe des Stadtplans zeigt alle Radwege.",
         "Lesen Sie die Zeitung von gestern, sagte er.",
         "Zitierweise im Fließtext",
+        "Lesezeit ist Lebenszeit, sagt die Autorin und lacht.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
