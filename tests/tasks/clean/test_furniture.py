@@ -35,6 +35,8 @@ from tasks.records import RawDocument
         ("mehr anzeigen", "promo"),
         ("Leseempfehlung:", "related-links"),
         ("Teile mich:", "share"),
+        ("Hat dir dieser Artikel gefallen?", "promo"),
+        ("While you're here…", "promo"),
     ],
 )
 def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:

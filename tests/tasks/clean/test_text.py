@@ -728,6 +728,11 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("(No ratings yet)", "widget"),
         ("Rating: 4.5/5 (12 votes cast)", "widget"),
         ("Lesezeit: 4 Minuten", "widget"),
+        ("Haben Sie einen Fehler gefunden? Schreiben Sie uns.", "promo"),
+        ("If you're using the Harbour News app, tap here for the live stream.", "promo"),
+        ("This story was produced in partnership with a local foundation.", "disclaimer"),
+        ("(Visited 12 times, 3 visits today)", "widget"),
+        ("You are using an outdated browser. Please update it to read this page.", "widget"),
         ("Yes! Sign me up for the weekly harbour letter.", "subscribe-prompt"),
         ("Submit a letter to the editor with the form below.", "promo"),
         ("Bei Fragen oder Anregungen zu diesem Beitrag schreiben Sie uns gern.", "promo"),
@@ -761,6 +766,7 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Lesen Sie die Zeitung von gestern, sagte er.",
         "Zitierweise im Fließtext",
         "Lesezeit ist Lebenszeit, sagt die Autorin und lacht.",
+        "The inspectors found an error in the accounts of the harbour board.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
