@@ -100,6 +100,12 @@ _MAX_ANCHOR_CHARS = 250
 _MAX_ANCHOR_RAW_CHARS = 4 * _MAX_ANCHOR_CHARS
 _MAX_CARD_CHARS = 600
 _HEADING_SELECTOR = "h1, h2, h3, h4, h5, h6"
+# The element holding the name inside a byline block ('<div class="meta"><span class="author">Dana
+# Whitfield</span> · 14 May</div>').
+_AUTHOR_NAME_SELECTOR = (
+    '[rel~="author"], [itemprop~="author"], [itemprop~="name"], [class~="author"], [class*="author-name"], '
+    '[class*="author__name"], [class*="authorname"]'
+)
 # Flagged wrapper-like blocks longer than this are walked: they may hold the article ("has-sidebar").
 _WRAPPER_MIN_CHARS = 2000
 # Flagged blocks shorter than this are settled unseen; longer ones are walked if they read like prose.
@@ -562,7 +568,7 @@ class PageWalker:
         block.position = self.position
         self.position += 1
         if reason == "byline" and chars <= 200:
-            author = node.css_first('[rel~="author"], [itemprop~="author"], [itemprop~="name"]')
+            author = node.css_first(_AUTHOR_NAME_SELECTOR)
             name = " ".join(author.text(deep=True).split()) if author is not None else ""
             if name and name != text:
                 self.bylines.append((block, name))
