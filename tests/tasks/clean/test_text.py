@@ -728,6 +728,7 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("(No ratings yet)", "widget"),
         ("Rating: 4.5/5 (12 votes cast)", "widget"),
         ("Lesezeit: 4 Minuten", "widget"),
+        ("Estimated reading time: 7 minutes", "widget"),
         ("Haben Sie einen Fehler gefunden? Schreiben Sie uns.", "promo"),
         ("If you're using the Harbour News app, tap here for the live stream.", "promo"),
         ("This story was produced in partnership with a local foundation.", "disclaimer"),
