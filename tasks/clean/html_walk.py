@@ -87,8 +87,10 @@ KEPT_REASONS = frozenset({"comments", "cookie-banner", "popup"})
 WRAPPER_REASONS = frozenset({"nav", "header", "footer", "aside", "tags", "related-links", "promo", "byline"})
 _SHORT_ONLY_REASONS = {"byline": 400, "caption": 1200}
 # A block named like furniture holds the article when it holds this much prose (400 for the other names): a
-# related story's card has a headline and a paragraph of teaser, prose of a few hundred characters.
-_WRAPPER_MIN_GOOD = {"related-links": 1000}
+# related story's card has a headline and a paragraph of teaser, and a footer its site's notices (terms,
+# affiliate and cookie sentences), prose of a few hundred characters. ('aside' and 'nav' stay at 400: on
+# the dev pages, wrappers so named hold short articles.)
+_WRAPPER_MIN_GOOD = {"related-links": 1000, "footer": 1000}
 
 # How much furniture text costs against prose when choosing the container.
 FURNITURE_WEIGHT = 0.75

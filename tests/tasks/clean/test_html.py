@@ -1126,6 +1126,30 @@ def test_kickers_above_the_headline_are_dropped_but_a_subheading_below_it_stays(
     assert reasons(doc)["Nahverkehr im Tal"] == "header"
 
 
+def test_a_footer_of_notice_sentences_does_not_outweigh_a_short_post():
+    post = (
+        "A cartoonist drew a sharp strip about how every generation blames the next one for its troubles. "
+        "It ran in a national paper this week and is worth your time."
+    )
+    notices = [
+        "Read the rules you agree to by using this site in our terms of use, which we update now and then.",
+        "We take part in affiliate programmes and may earn fees when you buy through links on this site.",
+        "This site uses cookies and analytics trackers, and is supported by advertising and merchandise.",
+        "Everything here is published under a free licence except where noted otherwise on the page.",
+        "Our forum has rules too: they are detailed in the community guidelines, which moderators enforce.",
+    ]
+    html = (
+        "<html><body><div id='page'><div id='story'>"
+        f"<h1>Generations</h1><p>{post}</p><p><a href='https://comics.example/strip'>The whole strip</a></p>"
+        "</div></div><div id='footer'><div id='footer-left'>"
+        + "".join(f"<p>{notice}</p>" for notice in notices)
+        + "</div></div></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://blog.example/2024/05/generations"))
+    assert post in doc.paragraphs
+    assert not any(notice in doc.paragraphs for notice in notices)
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4
