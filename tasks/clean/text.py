@@ -241,6 +241,9 @@ _MONTHS = frozenset(_WORDS["month"])
 _DATE_WORDS = _MONTHS | frozenset(_WORDS["weekday"]) | frozenset(_WORDS["time-word"])
 _CREDIT_WORDS = frozenset(_WORDS["credit"])
 _ROLE_WORDS = frozenset(_WORDS["role"])
+_AGENCY_WORDS = frozenset(_WORDS["agency"])
+_AGENCY_JOINERS = frozenset(_WORDS["agency-joiner"])
+_AGENCY_SPLIT = re.compile(r"[\s/,;&+()]+")
 _NAME_PARTICLES = frozenset(_WORDS["name-particle"])
 
 _HEADER = re.compile(r"date\s+(?P<date>\d{4}-\d{2}-\d{2})\b\s*(?P<title>.*)$", re.IGNORECASE)
@@ -579,6 +582,8 @@ def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] |
         return "byline", []
     if all(word.strip(".,:;'’").casefold() in _ROLE_WORDS for word in words) and len(words) <= 3:
         return "byline", []  # "Staff writer" under the name
+    if len(bare) <= _MAX_AGENCY_LINE_CHARS and _is_agency_line(bare):
+        return "byline", []  # "(dpa)", "SID", "Agencia EFE": the agency the story comes from
     names = _byline_names(bare, needs_lead=True)
     if names is not None:
         return "byline", names
@@ -592,6 +597,17 @@ def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] |
         prefix, _ = parsed
         return ("byline", _byline_names(prefix, needs_lead=False) or []) if prefix else ("dateline", [])
     return None
+
+
+_MAX_AGENCY_LINE_CHARS = 40
+
+
+def _is_agency_line(bare: str) -> bool:
+    """Whether a line names only news agencies ('dpa/AFP', 'Agencia EFE'), none of its words anything else."""
+    words = [word for word in _AGENCY_SPLIT.split(bare.casefold().rstrip(".")) if word]
+    return any(word in _AGENCY_WORDS for word in words) and all(
+        word in _AGENCY_WORDS or word in _AGENCY_JOINERS for word in words
+    )
 
 
 def dateline_candidates(text: str) -> list[Candidate]:

@@ -843,3 +843,17 @@ def test_a_long_follow_us_line_naming_the_networks_is_a_promo() -> None:
         "Write to the newsroom on WhatsApp or by email at news@harbourpost.example."
     )
     assert text_module.furniture_line(line) == "promo"
+
+
+@pytest.mark.parametrize(
+    "line", ["SID", "(dpa)", "Agencia EFE", "APA/red", "dpa/AFP", "Redaktion", "Chefredakteurin"]
+)
+def test_a_line_naming_only_news_agencies_or_the_newsroom_is_a_byline(line: str) -> None:
+    assert text_module.byline_line(line) == ("byline", [])
+
+
+@pytest.mark.parametrize(
+    "line", ["Press", "and", "The AP said so.", "Emotion und Verstand", "Agencia de Viajes"]
+)
+def test_other_short_lines_are_not_agency_bylines(line: str) -> None:
+    assert text_module.byline_line(line) is None
