@@ -105,8 +105,8 @@ _HEADING_SELECTOR = "h1, h2, h3, h4, h5, h6"
 # The element holding the name inside a byline block ('<div class="meta"><span class="author">Dana
 # Whitfield</span> · 14 May</div>').
 _AUTHOR_NAME_SELECTOR = (
-    '[rel~="author"], [itemprop~="author"], [itemprop~="name"], [class~="author"], [class*="author-name"], '
-    '[class*="author__name"], [class*="authorname"]'
+    '[rel~="author"], [itemprop~="author"], [itemprop~="name"], [class~="author"], [class~="author-name"], '
+    '[class~="author__name"], [class~="authorname"]'
 )
 # Flagged wrapper-like blocks longer than this are walked: they may hold the article ("has-sidebar").
 _WRAPPER_MIN_CHARS = 2000

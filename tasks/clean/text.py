@@ -582,7 +582,7 @@ def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] |
         return "byline", []
     if all(word.strip(".,:;'’").casefold() in _ROLE_WORDS for word in words) and len(words) <= 3:
         return "byline", []  # "Staff writer" under the name
-    if len(bare) <= _MAX_AGENCY_LINE_CHARS and _is_agency_line(bare):
+    if len(words) <= _MAX_AGENCY_LINE_WORDS and len(bare) <= _MAX_AGENCY_LINE_CHARS and _is_agency_line(bare):
         return "byline", []  # "(dpa)", "SID", "Agencia EFE": the agency the story comes from
     names = _byline_names(bare, needs_lead=True)
     if names is not None:
@@ -600,6 +600,7 @@ def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] |
 
 
 _MAX_AGENCY_LINE_CHARS = 40
+_MAX_AGENCY_LINE_WORDS = 4
 
 
 def _is_agency_line(bare: str) -> bool:
