@@ -293,8 +293,8 @@ def test_promo_lines_at_the_end_of_the_body_are_dropped():
     ("line", "reason"),
     [
         (
-            "This blog is a participant in the Amazon Services LLC Associates Program, an affiliate "
-            "advertising program that pays it for links to the shop.",
+            "We take part in the Amazon Services LLC Associates Program and earn a small fee when readers "
+            "buy through our links to the shop.",
             "disclaimer",
         ),
         ("Unterstützen Sie unsere unabhängige Lokalredaktion mit einer Spende. Danke!", "promo"),
@@ -1132,11 +1132,11 @@ def test_a_footer_of_notice_sentences_does_not_outweigh_a_short_post():
         "It ran in a national paper this week and is worth your time."
     )
     notices = [
-        "Read the rules you agree to by using this site in our terms of use, which we update now and then.",
-        "We take part in affiliate programmes and may earn fees when you buy through links on this site.",
-        "This site uses cookies and analytics trackers, and is supported by advertising and merchandise.",
-        "Everything here is published under a free licence except where noted otherwise on the page.",
-        "Our forum has rules too: they are detailed in the community guidelines, which moderators enforce.",
+        "Using this site means accepting its terms of use, which the owners change from time to time.",
+        "Some links here pay the owners a small share of what readers spend in the shops they lead to.",
+        "Counters and small files keep track of visits, and adverts and mugs pay for the hosting bills.",
+        "The drawings and texts may be shared again freely, as long as their authors are named with them.",
+        "Moderators remove forum posts that break the house rules, which have a page of their own.",
     ]
     html = (
         "<html><body><div id='page'><div id='story'>"

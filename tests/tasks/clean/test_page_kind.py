@@ -120,7 +120,7 @@ def test_plain_text_teaser_is_cut_at_its_prompt_and_marked() -> None:
         "Contenuto riservato agli abbonati",
         "Conteúdo exclusivo para assinantes",
         "Dit artikel is alleen voor abonnees",
-        "To view the full story, please subscribe to the Harbour Gazette.",
+        "To read the whole story, subscribe to the Harbour Gazette.",
     ],
 )
 def test_paywall_prompts_in_several_languages(line: str) -> None:
@@ -146,7 +146,7 @@ def test_a_paywall_box_with_a_list_of_perks_is_cut_whole() -> None:
         (1, "Islanders said the change would make it harder to reach the mainland hospital."),
     ]
     box = [
-        (2, "To view the full story, please subscribe to the Harbour Gazette."),
+        (2, "To read the whole story, subscribe to the Harbour Gazette."),
         (3, "When you join, you get unlimited access to local reporting you will not find anywhere else."),
         (4, "Members get:"),
         *((5 + n, f"— Perk number {n}: something short and pleasant for readers") for n in range(6)),
