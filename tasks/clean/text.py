@@ -606,8 +606,10 @@ _MAX_AGENCY_LINE_WORDS = 4
 def _is_agency_line(bare: str) -> bool:
     """Whether a line names only news agencies ('dpa/AFP', 'Agencia EFE'), none of its words anything else."""
     words = [word for word in _AGENCY_SPLIT.split(bare.casefold().rstrip(".")) if word]
+    initials = "/" in bare  # ('aja/PAP', 'AFP/mst': the agency and the editor's initials)
     return any(word in _AGENCY_WORDS for word in words) and all(
-        word in _AGENCY_WORDS or word in _AGENCY_JOINERS for word in words
+        word in _AGENCY_WORDS or word in _AGENCY_JOINERS or (initials and len(word) <= 3 and word.isalpha())
+        for word in words
     )
 
 
