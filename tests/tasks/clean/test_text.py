@@ -729,6 +729,9 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Rating: 4.5/5 (12 votes cast)", "widget"),
         ("Lesezeit: 4 Minuten", "widget"),
         ("Estimated reading time: 7 minutes", "widget"),
+        ("You must be logged in to leave a reply.", "login-prompt"),
+        ("Sie müssen angemeldet sein, um hier zu kommentieren.", "login-prompt"),
+        ("(Alle Angaben ohne Gewähr)", "disclaimer"),
         ("Haben Sie einen Fehler gefunden? Schreiben Sie uns.", "promo"),
         ("If you're using the Harbour News app, tap here for the live stream.", "promo"),
         ("This story was produced in partnership with a local foundation.", "disclaimer"),
@@ -846,14 +849,14 @@ def test_a_long_follow_us_line_naming_the_networks_is_a_promo() -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["SID", "(dpa)", "Agencia EFE", "APA/red", "dpa/AFP", "Redaktion", "Chefredakteurin"]
+    "line", ["SID", "(dpa)", "Agencia EFE", "APA/red", "dpa/AFP", "mst/AFP", "Redaktion", "Chefredakteurin"]
 )
 def test_a_line_naming_only_news_agencies_or_the_newsroom_is_a_byline(line: str) -> None:
     assert text_module.byline_line(line) == ("byline", [])
 
 
 @pytest.mark.parametrize(
-    "line", ["Press", "and", "The AP said so.", "Emotion und Verstand", "Agencia de Viajes"]
+    "line", ["Press", "and", "The AP said so.", "Emotion und Verstand", "Agencia de Viajes", "abc/def"]
 )
 def test_other_short_lines_are_not_agency_bylines(line: str) -> None:
     assert text_module.byline_line(line) is None
