@@ -37,6 +37,8 @@ from tasks.records import RawDocument
         ("Teile mich:", "share"),
         ("Hat dir dieser Artikel gefallen?", "promo"),
         ("While you're here…", "promo"),
+        ("Lea también:", "related-links"),
+        ("Más noticias", "related-links"),
     ],
 )
 def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:

@@ -732,6 +732,8 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("You must be logged in to leave a reply.", "login-prompt"),
         ("Sie müssen angemeldet sein, um hier zu kommentieren.", "login-prompt"),
         ("(Alle Angaben ohne Gewähr)", "disclaimer"),
+        ("Seguici su Instagram per altre foto del porto", "promo"),
+        ("Únete a nuestro canal de WhatsApp para recibir las noticias", "promo"),
         ("Haben Sie einen Fehler gefunden? Schreiben Sie uns.", "promo"),
         ("If you're using the Harbour News app, tap here for the live stream.", "promo"),
         ("This story was produced in partnership with a local foundation.", "disclaimer"),
@@ -770,6 +772,7 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Lesen Sie die Zeitung von gestern, sagte er.",
         "Zitierweise im Fließtext",
         "Lesezeit ist Lebenszeit, sagt die Autorin und lacht.",
+        "Folgen Sie uns auf den Gipfel, rief der Bergführer.",
         "The inspectors found an error in the accounts of the harbour board.",
     ],
 )
