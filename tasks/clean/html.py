@@ -113,6 +113,11 @@ _NOTICE_MAX_CHARS = 600
 _MIN_REPEAT_CHARS = 20
 # The last paragraphs handed to page_kind.paywall_cut: its window, and one before it.
 _PAYWALL_WINDOW = PAYWALL_PITCH_PARAGRAPHS + 2
+# A table whose rows hold a link or so each beside cells of their own (prices, grades) is data, not a link
+# list; a navigation box has rows of many links.
+_DATA_TABLE_TAGS = frozenset({"table", "tbody", "thead"})
+_TABLE_OWN_TEXT_SHARE = 0.25
+_TABLE_LINKS_PER_ROW = 1.5
 # Kickers above the headline are a word or a few.
 _KICKER_MAX_CHARS = 60
 # Line rules whose match drops a heading too (the others may name an article's section: 'Follow the money').
@@ -1204,10 +1209,24 @@ def _node_links(node: LexborNode) -> list[tuple[str, str]]:
     return links
 
 
+def _is_data_table(table: Block) -> bool:
+    rows = [item for item in table.items if item.__class__ is Block and item.tag == "tr"]
+    for section in table.items:
+        if section.__class__ is Block and section.tag in _DATA_TABLE_TAGS:
+            rows.extend(item for item in section.items if item.__class__ is Block and item.tag == "tr")
+    return (
+        len(rows) >= 2
+        and table.link_count <= _TABLE_LINKS_PER_ROW * len(rows)
+        and table.chars - table.link_chars >= _TABLE_OWN_TEXT_SHARE * table.chars
+    )
+
+
 def _link_list_reason(block: Block) -> str | None:
     """A block that is mostly links: related articles when the anchors read like headlines, else nav."""
     if block.link_count < 2 or block.chars == 0 or block.link_chars < 0.6 * block.chars:
         return None
+    if block.tag in _DATA_TABLE_TAGS and _is_data_table(block):
+        return None  # a table of linked names with their figures ('Model | Price | Grade') is data
     if block.good > 0.3 * block.chars:
         return None
     if not block.has_blocks and all(item.__class__ is Run and _is_linked_prose(item) for item in block.items):

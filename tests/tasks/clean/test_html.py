@@ -1150,6 +1150,33 @@ def test_a_footer_of_notice_sentences_does_not_outweigh_a_short_post():
     assert not any(notice in doc.paragraphs for notice in notices)
 
 
+def test_a_table_of_linked_names_with_their_figures_is_data_but_a_navigation_box_is_not():
+    body = " ".join(["The club tested eight rowing machines over the winter and graded each one."] * 3)
+    machines = [("Harbour Pro 2 with the long rail kit", "890 €", "yes", "1.7")]
+    machines += [("Tide Compact and its folding frame", "450 €", "no", "2.4")]
+    machines += [("Oarsman Classic water resistance", "620 €", "yes", "2.1")]
+    machines += [("River Lite magnetic home rower", "310 €", "no", "3.9")]
+    rows = "".join(
+        f"<tr><td><a href='/test/{n}'>{name}</a></td><td>{price}</td><td>{folds}</td><td>{grade}</td></tr>"
+        for n, (name, price, folds, grade) in enumerate(machines)
+    )
+    navbox = "".join(
+        f"<tr><th>Group {g}</th><td>"
+        + " · ".join(f"<a href='/wiki/{g}{n}'>Item {g}{n}</a>" for n in range(12))
+        + "</td></tr>"
+        for g in "AB"
+    )
+    html = (
+        "<html><body><article><h1>Rowing machines tested</h1>"
+        f"<p>{body}</p><table><tr><th>Model</th><th>Price</th><th>Folds</th><th>Grade</th></tr>{rows}"
+        f"</table><p>{body.replace('eight', 'nine')}</p><table class='navbox'>{navbox}</table>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://rowing.example/tests/machines"))
+    assert "Tide Compact and its folding frame | 450 € | no | 2.4" in doc.paragraphs
+    assert not any("Item A3" in paragraph for paragraph in doc.paragraphs)
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4
