@@ -706,7 +706,7 @@ class _Renderer:
             stack.append((block, index + 1))
             item = block.items[index]
             if item.__class__ is Run:
-                self._keep_run(item)
+                self._keep_run(item, is_code=block.tag == "pre")
                 continue
             reason = item.reason or _link_list_reason(item)
             if not reason and (reason := _box_label(item, inside=True)):
@@ -720,7 +720,7 @@ class _Renderer:
                 continue
             stack.append((item, 0))
 
-    def _keep_run(self, run: Run) -> None:
+    def _keep_run(self, run: Run, is_code: bool = False) -> None:
         text = run.text
         if run.heading_level and not self.title_seen and self._is_title(run):
             self.title_seen = True  # the article's title: a candidate (h1, og:title, ...), not body text
@@ -775,7 +775,7 @@ class _Renderer:
             _HEADING
             if run.is_heading and run.chars < LONG_HEADING_CHARS
             else _LABEL
-            if _is_label(text)
+            if _is_label(text) and not is_code  # (a command in a <pre> block is the article's, however short)
             else _PROSE
         )
         self._append(text, run.position, kind)

@@ -1177,6 +1177,20 @@ def test_a_table_of_linked_names_with_their_figures_is_data_but_a_navigation_box
     assert not any("Item A3" in paragraph for paragraph in doc.paragraphs)
 
 
+def test_a_short_command_in_a_pre_block_before_the_share_bar_is_kept():
+    body = " ".join(
+        ["The router's receive window can be tuned from the command line on any recent system."] * 3
+    )
+    html = (
+        "<html><body><article><h1>Tuning the receive window</h1>"
+        f"<p>{body}</p><p><strong>Switch it back on:</strong></p>"
+        "<pre>netsh interface tcp set global auto</pre>"
+        "<div class='share'><a href='https://social.example/share'>Share</a></div></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://howto.example/net/window"))
+    assert doc.paragraphs[-1] == "netsh interface tcp set global auto"
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4
