@@ -273,9 +273,8 @@ def _clean(doc: RawDocument) -> CleanDocument:
         if found:
             authors.extend(found[1])
         elif len(text) <= 60 and _PERSON_NAME.fullmatch(_fold(text)):
-            authors.append(
-                text
-            )  # a marked byline that is only a name ('<span class="author">Dana Whitfield')
+            # a marked byline that is only a name ('<span class="author">Dana Whitfield')
+            authors.append(text)
     renderer = _Renderer(base_url, container, titles, authors)
     renderer.render_page(page)
     for attributes in walker.body_metas:

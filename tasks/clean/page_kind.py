@@ -129,7 +129,7 @@ def paywall_cut(kept: Sequence[tuple[int, str]], dropped: Sequence[tuple[int, st
     window = kept[-(PAYWALL_PITCH_PARAGRAPHS + 1) :]
     first = window[0][0]
     last = kept[-1][0]
-    # A prompt dropped after the text's last paragraph cuts nothing: only those between the window's count.
+    # A prompt dropped after the text's last paragraph cuts nothing: only those within the window count.
     candidates = sorted([*window, *(item for item in dropped if first < item[0] < last)])
     for position, text in candidates:
         if len(text) > _PAYWALL_MAX_PROMPT_CHARS or position <= kept[0][0]:
