@@ -737,16 +737,14 @@ class _Renderer:
                 self._keep_links(run.links, "related")
             self._record(run.position, text, reason)
             return
-        if (
-            run.chars <= _CAPTION_WITH_CREDIT_CHARS
-            and not run.is_heading
-            and (
-                (run.chars <= 80 and text.lower().startswith(CREDIT_PREFIXES))
-                or CAPTION_LABEL.match(text) is not None
-                or (
-                    any(mark in text for mark in _CREDIT_MARKS)  # (a cheap test first: most lines have none)
-                    and _TRAILING_CREDIT.search(text, _MIN_CAPTION_CHARS) is not None
-                )
+        if run.chars <= _CAPTION_WITH_CREDIT_CHARS and (
+            # (a credit line set in a heading tag, 'Photo: Jane Doe', is one all the same)
+            (run.chars <= 80 and text.lower().startswith(CREDIT_PREFIXES))
+            or (not run.is_heading and CAPTION_LABEL.match(text) is not None)
+            or (
+                not run.is_heading
+                and any(mark in text for mark in _CREDIT_MARKS)  # (a cheap test first: most have none)
+                and _TRAILING_CREDIT.search(text, _MIN_CAPTION_CHARS) is not None
             )
         ):
             self._record(run.position, text, "caption")  # a photo credit (and caption) outside its figure

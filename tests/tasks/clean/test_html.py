@@ -1191,6 +1191,20 @@ def test_a_short_command_in_a_pre_block_before_the_share_bar_is_kept():
     assert doc.paragraphs[-1] == "netsh interface tcp set global auto"
 
 
+def test_a_photo_credit_set_in_a_heading_tag_is_a_caption():
+    body = " ".join(
+        ["I had wanted to write this piece since the start of the year, and now I finally have."] * 3
+    )
+    html = (
+        "<html><body><article><h1>A year of letters</h1>"
+        "<h6><em>Photo: <a href='https://photos.example/jd'>Jana Dorn</a></em></h6>"
+        f"<p>{body}</p><p>{body.replace('year', 'spring')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://mag.example/letters"))
+    assert reasons(doc)["Photo: Jana Dorn"] == "caption"
+    assert len(doc.paragraphs) == 2
+
+
 def test_a_closed_modal_full_of_prose_is_a_popup_not_the_article():
     article = " ".join(
         ["The trade fair opens at the harbour hall on Monday with exhibitors from twelve countries."] * 4

@@ -733,6 +733,7 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Sie müssen angemeldet sein, um hier zu kommentieren.", "login-prompt"),
         ("(Alle Angaben ohne Gewähr)", "disclaimer"),
         ("Seguici su Instagram per altre foto del porto", "promo"),
+        ("(Symbolbild)", "caption"),
         ("Únete a nuestro canal de WhatsApp para recibir las noticias", "promo"),
         ("Haben Sie einen Fehler gefunden? Schreiben Sie uns.", "promo"),
         ("If you're using the Harbour News app, tap here for the live stream.", "promo"),
