@@ -244,6 +244,9 @@ _ROLE_WORDS = frozenset(_WORDS["role"])
 _AGENCY_WORDS = frozenset(_WORDS["agency"])
 _AGENCY_JOINERS = frozenset(_WORDS["agency-joiner"])
 _AGENCY_SPLIT = re.compile(r"[\s/,;&+()]+")
+_NEWSROOM = re.compile(
+    r"(?:^|-)(?:redaktion|newsroom|redacción|rédaction|redazione|redakcja)\.?$", re.IGNORECASE
+)
 _NAME_PARTICLES = frozenset(_WORDS["name-particle"])
 
 _HEADER = re.compile(r"date\s+(?P<date>\d{4}-\d{2}-\d{2})\b\s*(?P<title>.*)$", re.IGNORECASE)
@@ -582,6 +585,8 @@ def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] |
         return "byline", []
     if all(word.strip(".,:;'’").casefold() in _ROLE_WORDS for word in words) and len(words) <= 3:
         return "byline", []  # "Staff writer" under the name
+    if len(words) <= 3 and _NEWSROOM.search(words[-1]) is not None:
+        return "byline", []  # "Emotion Redaktion", "Online-Redaktion", "The Ledger Newsroom": the team signs
     if len(words) <= _MAX_AGENCY_LINE_WORDS and len(bare) <= _MAX_AGENCY_LINE_CHARS and _is_agency_line(bare):
         return "byline", []  # "(dpa)", "SID", "Agencia EFE": the agency the story comes from
     names = _byline_names(bare, needs_lead=True)

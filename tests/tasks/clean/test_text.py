@@ -853,14 +853,35 @@ def test_a_long_follow_us_line_naming_the_networks_is_a_promo() -> None:
 
 
 @pytest.mark.parametrize(
-    "line", ["SID", "(dpa)", "Agencia EFE", "APA/red", "dpa/AFP", "mst/AFP", "Redaktion", "Chefredakteurin"]
+    "line",
+    [
+        "SID",
+        "(dpa)",
+        "Agencia EFE",
+        "APA/red",
+        "dpa/AFP",
+        "mst/AFP",
+        "Redaktion",
+        "Chefredakteurin",
+        "Hafenblatt Redaktion",
+        "Online-Redaktion",
+    ],
 )
 def test_a_line_naming_only_news_agencies_or_the_newsroom_is_a_byline(line: str) -> None:
     assert text_module.byline_line(line) == ("byline", [])
 
 
 @pytest.mark.parametrize(
-    "line", ["Press", "and", "The AP said so.", "Emotion und Verstand", "Agencia de Viajes", "abc/def"]
+    "line",
+    [
+        "Press",
+        "and",
+        "The AP said so.",
+        "Emotion und Verstand",
+        "Agencia de Viajes",
+        "abc/def",
+        "Ein Tag in der Redaktion",
+    ],
 )
 def test_other_short_lines_are_not_agency_bylines(line: str) -> None:
     assert text_module.byline_line(line) is None
