@@ -662,6 +662,9 @@ def _byline_names(text: str, *, needs_lead: bool) -> list[str] | None:
         if any(token.strip(".,'’").casefold() in _ROLE_WORDS for token in tokens):
             has_role = True  # "Senior Correspondent": a job title, not a person
             continue
+        if all(token.strip(".,()").casefold() in _AGENCY_WORDS for token in tokens):
+            has_role = True  # "Von David Hutzler, dpa": the agency beside the author
+            continue
         if not _is_name(tokens):
             return None
         names.append(part)

@@ -885,3 +885,7 @@ def test_a_line_naming_only_news_agencies_or_the_newsroom_is_a_byline(line: str)
 )
 def test_other_short_lines_are_not_agency_bylines(line: str) -> None:
     assert text_module.byline_line(line) is None
+
+
+def test_a_byline_with_the_agency_beside_the_author_names_the_author() -> None:
+    assert text_module.byline_line("Von Jana Berg, dpa") == ("byline", ["Jana Berg"])
