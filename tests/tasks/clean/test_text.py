@@ -889,3 +889,16 @@ def test_other_short_lines_are_not_agency_bylines(line: str) -> None:
 
 def test_a_byline_with_the_agency_beside_the_author_names_the_author() -> None:
     assert text_module.byline_line("Von Jana Berg, dpa") == ("byline", ["Jana Berg"])
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Gepostet von Jana Berg | Wohnen", "Jana Berg"),
+        ("Eine Kolumne von Jonas Brenner", "Jonas Brenner"),
+        ("Publicado por Marta Ruiz", "Marta Ruiz"),
+        ("Écrit par Claire Dumas", "Claire Dumas"),
+    ],
+)
+def test_byline_leads_in_several_languages(line: str, name: str) -> None:
+    assert text_module.byline_line(line) == ("byline", [name])
