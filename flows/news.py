@@ -196,10 +196,11 @@ def ingest_batch(
     listener = progress.current()
     files = [item for item in items if item.kind == "file"]
     unchanged_files: set[str] = set()
+    looked_up: set[str] = set()  # document ids already checked against the warehouse
     if files and not refresh:
         # A file stored with these very bytes is passed over before it is decoded (the costly part); one
         # with the size and time it had when last hashed is not even read (`FileState`).
-        unchanged_files = _unchanged_files(files, settings, warehouse_path, lock_wait_seconds)
+        unchanged_files, looked_up = _unchanged_files(files, settings, warehouse_path, lock_wait_seconds)
         result.unchanged += len(unchanged_files)
     # Decoding a file (charset detection, mojibake repair) is CPU work: it runs on the run's pool, and there
     # (with the local pool) cleaning follows at once, so the decoded page never crosses between processes.
@@ -243,7 +244,9 @@ def ingest_batch(
                 result.documents.append(record)
         listener.item_done()
     if result.documents and not refresh:
-        known = _known_documents(warehouse_path, lock_wait_seconds, [doc.doc_id for doc in result.documents])
+        # Pages fetched, archive records and files changed since they were hashed are looked up here.
+        to_look_up = [doc.doc_id for doc in result.documents if doc.doc_id not in looked_up]
+        known = _known_documents(warehouse_path, lock_wait_seconds, to_look_up)
         result.unchanged += sum(doc.doc_id in known for doc in result.documents)
         result.documents = [doc for doc in result.documents if doc.doc_id not in known]
         result.cleaned = {doc_id: made for doc_id, made in result.cleaned.items() if doc_id not in known}
@@ -260,8 +263,9 @@ def ingest_batch(
 
 def _unchanged_files(
     files: list[SourceItem], settings: Settings, warehouse_path: str, lock_wait_seconds: float
-) -> set[str]:
-    """Locations of the files whose bytes are already stored, hashing only the ones that look changed."""
+) -> tuple[set[str], set[str]]:
+    """Locations of the files whose bytes are already stored, hashing only the ones that look changed; and
+    the document ids looked up on the way (a file read as these bytes needs no second look)."""
     stored_ids: dict[str, str] = {}
     looks_changed: list[SourceItem] = []
     try:
@@ -275,7 +279,8 @@ def _unchanged_files(
                     looks_changed.append(item)
             if not looks_changed:  # a re-run with nothing new: one short look at the warehouse per batch
                 known = warehouse.known_documents(con, list(stored_ids.values()))
-                return {location for location, doc_id in stored_ids.items() if doc_id in known}
+                unchanged = {location for location, doc_id in stored_ids.items() if doc_id in known}
+                return unchanged, set(stored_ids.values())
         # Hashing reads the files: done with the warehouse closed, so readers are not kept waiting.
         measured: dict[str, FileState] = {}
         for item in looks_changed:
@@ -290,8 +295,8 @@ def _unchanged_files(
             warehouse.record_file_states(con, measured)
     except warehouse.WarehouseLocked as error:
         get_run_logger().warning("cannot check which files are new: %s", error)
-        return set()
-    return {location for location, doc_id in stored_ids.items() if doc_id in known}
+        return set(), set()
+    return {location for location, doc_id in stored_ids.items() if doc_id in known}, set(stored_ids.values())
 
 
 def _known_documents(warehouse_path: str, lock_wait_seconds: float, doc_ids: list[str]) -> set[str]:
@@ -598,12 +603,13 @@ def land_batch(
 ) -> tuple[DedupeResult, dict[str, int]]:
     """Dedupe and load one batch while holding the writer slot, so overlapping runs take turns."""
     slot.hold()
-    dedupe = dedupe_batch(
-        quote(batch.articles), settings, warehouse_path, lock_wait_seconds, number, total, quote(fingerprints)
-    )
-    written = load_batch(
-        batch.run_id, warehouse_path, lock_wait_seconds, quote(batch), quote(dedupe), number, total
-    )
+    # One open of the file for both steps: their `writer` calls share this connection.
+    with warehouse.writer(warehouse_path, wait_seconds=lock_wait_seconds, hold=True):
+        articles, found = quote(batch.articles), quote(fingerprints)
+        dedupe = dedupe_batch(articles, settings, warehouse_path, lock_wait_seconds, number, total, found)
+        written = load_batch(
+            batch.run_id, warehouse_path, lock_wait_seconds, quote(batch), quote(dedupe), number, total
+        )
     return dedupe, written
 
 

@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import duckdb
@@ -24,6 +25,10 @@ _LOCK_MARKERS = ("could not set lock", "conflicting lock")
 _FIRST_DELAY = 0.05
 _MAX_DELAY = 2.0
 _jitter = random.Random()
+# The connection an enclosing `writer(..., hold=True)` keeps open, by the file's resolved path.
+_held: ContextVar[tuple[str, duckdb.DuckDBPyConnection] | None] = ContextVar(
+    "wirehouse_held_writer", default=None
+)
 
 
 class WarehouseLocked(RuntimeError):
@@ -84,11 +89,25 @@ def connect(
 
 
 @contextmanager
-def writer(path: str | Path, *, wait_seconds: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A migrated read-write connection, closed on exit so the file is held for one batch only."""
+def writer(
+    path: str | Path, *, wait_seconds: float = 30.0, hold: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A migrated read-write connection, closed on exit so the file is held for one batch only.
+
+    With `hold`, `writer` calls for the same file inside this one (in this thread or context) get this
+    connection instead of opening and closing the file again: a batch's dedupe and load are one hold
+    (opening a warehouse costs tens of milliseconds, closing it a checkpoint)."""
+    key = str(Path(path).expanduser().resolve()) if str(path) != ":memory:" else None
+    held = _held.get()
+    if held is not None and key is not None and held[0] == key:
+        yield held[1]
+        return
     con = connect(path, read_only=False, wait_seconds=wait_seconds)
+    token = _held.set((key, con)) if hold and key is not None else None
     try:
         migrate(con)
         yield con
     finally:
+        if token is not None:
+            _held.reset(token)
         con.close()

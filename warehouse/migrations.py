@@ -73,12 +73,16 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending schema files, one transaction each; returns the schema version now in force."""
-    applied: set[int] = set()
-    if _has_migrations_table(con):
+    # Asked straight away (the catalog lookup cost more than the query): runs call this on every batch.
+    try:
         applied = {
             int(version) for (version,) in con.execute("SELECT version FROM schema_migrations").fetchall()
         }
+    except duckdb.CatalogException:
+        applied = set()
     pending = [migration for migration in migrations() if migration.version not in applied]
+    if not pending:
+        return max(applied, default=0)
     if pending and _is_read_only(con):
         raise RuntimeError(
             f"The warehouse schema is at version {max(applied, default=0)} and this code expects "

@@ -77,6 +77,10 @@ class DecodedText:
     content_type: str  # text/html or text/plain
 
 
+# Control characters that text does not use (tab, line feeds, form feed and carriage return it does).
+_CONTROL_BYTES = bytes(range(9)) + bytes(range(14, 32))
+
+
 def looks_binary(raw: bytes) -> bool:
     """True for known binary formats and for bytes with many control characters."""
     if raw.startswith(_BINARY_MAGIC):
@@ -86,7 +90,7 @@ def looks_binary(raw: bytes) -> bool:
         return False
     if any(sample.startswith(bom) for bom, _ in _BOMS):
         return False  # UTF-16/32 text has NULs by design
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls / len(sample) > 0.05
 
 
@@ -164,6 +168,18 @@ def _meta_charset(raw: bytes) -> str | None:
     return match.group(1).decode("ascii", "replace") if match else None
 
 
+def _repair_mojibake(text: str) -> str:
+    """ftfy's repair, line by line and only on lines with the marks of UTF-8 read as a one-byte charset.
+
+    ftfy weighs every character it is given: on a whole 150 KB page with a few broken lines it took 20-300
+    ms, a line at a time under 2 ms, with the same result (ftfy itself repairs text in segments)."""
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if "Ã" in line or "Â" in line or "â€" in line:
+            lines[index] = ftfy.fix_encoding(line)
+    return "".join(lines)
+
+
 def decode_bytes(
     raw: bytes, *, declared_type: str | None = None, header_charset: str | None = None
 ) -> DecodedText:
@@ -200,5 +216,5 @@ def decode_bytes(
         text = text.replace("\x00", "")
     # ftfy repairs UTF-8 read as Latin-1 ("Ã©"); check cheaply first since it is slow on long text.
     if "Ã" in text or "â€" in text:
-        text = ftfy.fix_encoding(text)
+        text = _repair_mojibake(text)
     return DecodedText(text=text, charset=charset or "utf-8", content_type=content_type)

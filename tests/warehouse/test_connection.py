@@ -78,3 +78,23 @@ def test_writer_releases_the_file_on_exit(warehouse_path: Path) -> None:
         timeout=60,
     )
     assert probe.returncode == 0, probe.stderr
+
+
+def test_a_held_writer_is_shared_by_the_writers_inside_it_and_closed_by_its_own_exit(
+    warehouse_path: Path, tmp_path: Path
+) -> None:
+    import duckdb
+
+    with warehouse.writer(warehouse_path, hold=True) as outer:
+        with warehouse.writer(warehouse_path) as inner:
+            assert inner is outer
+            inner.execute("CREATE TABLE probe (x INTEGER)")
+        outer.execute("INSERT INTO probe VALUES (1)")  # still open after the inner block
+        with warehouse.writer(tmp_path / "other.duckdb") as elsewhere:
+            assert elsewhere is not outer  # another file gets its own connection
+    with pytest.raises(duckdb.ConnectionException):
+        outer.execute("SELECT 1")
+    with warehouse.writer(warehouse_path) as first, warehouse.writer(warehouse_path) as second:
+        assert first is not second  # without hold, each block opens and closes its own
+    with warehouse.writer(warehouse_path) as con:
+        assert con.execute("SELECT x FROM probe").fetchall() == [(1,)]

@@ -62,3 +62,14 @@ def test_empty_input_raises_with_reason(raw: bytes) -> None:
     with pytest.raises(DecodeError) as caught:
         decode_bytes(raw)
     assert caught.value.reason == "empty"
+
+
+def test_mojibake_is_repaired_on_the_lines_that_have_it() -> None:
+    broken = "Zürich’s café  10 °C".encode().decode("cp1252")
+    lines = ["<p>Tokyo 東京 — “fine” already</p>", f"<p>{broken}</p>", "<p>Ärger über Öl</p>"] * 3
+    decoded = decode_bytes("\r\n".join(lines).encode("utf-8"))
+    assert decoded.text.split("\r\n")[:3] == [
+        "<p>Tokyo 東京 — “fine” already</p>",
+        "<p>Zürich’s café  10 °C</p>",
+        "<p>Ärger über Öl</p>",
+    ]
