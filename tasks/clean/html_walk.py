@@ -225,6 +225,10 @@ def _value_meanings(value: str) -> int:
         return _cache(_VALUE_CACHE, value, _value_meanings(_DIGITS.sub("", value)))
     lowered = value.lower()
     if lowered.startswith(_IGNORED_PREFIXES):
+        if lowered.startswith("author-"):
+            # 'author-jane' is a post's taxonomy, but 'author-bio', 'author-box', 'author-info' are the box
+            # about the writer under the article: that one meaning is read from such a value.
+            return _cache(_VALUE_CACHE, value, _word_meanings(_NOT_LETTER.sub("", lowered)) & _AUTHOR_BIO_BIT)
         return _cache(_VALUE_CACHE, value, 0)
     found = _CLASS_MEANING.get(lowered, 0)
     # (a value without capitals has no camel case to split)
@@ -302,6 +306,7 @@ _UNLESS_WORDS = [
     if group.get("unless_tokens")
 ]
 _FURNITURE_BITS = sum(_MEANING_BITS[name] for name in _HINTS["boilerplate"] if name != "hidden")
+_AUTHOR_BIO_BIT = _MEANING_BITS["author-bio"]
 _POST_CLASSES = frozenset(_HINTS["post_classes"]["markers"])
 # Between a lower-case letter and a capital: 'relatedPosts' reads as 'related Posts'.
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")

@@ -1462,3 +1462,21 @@ def test_a_paragraph_marked_as_article_body_is_kept_whatever_its_class_says():
     )
     doc = clean_html(raw_document(html, "https://paper.example/local/terminal-vote"))
     assert walled in doc.paragraphs
+
+
+@pytest.mark.parametrize("box_class", ["author-bio", "author-box", "author-info author-bio-wrap"])
+def test_a_box_named_author_bio_is_an_author_box_while_a_posts_author_class_names_nothing(box_class: str):
+    body = " ".join(["The town hall will get solar panels on its roof before the end of the summer."] * 3)
+    bio = (
+        "Robin Marsh has written about energy and the town's council for twenty years and still cycles to "
+        "every meeting, whatever the weather, with a notebook and two pens."
+    )
+    html = (
+        "<html><body><article class='post author-sharon category-energy'><h1>Solar roof</h1>"
+        f"<p>{body}</p><p>{body.replace('summer', 'autumn')}</p><p>{body.replace('roof', 'car park')}</p>"
+        f"<div class='{box_class}'><p>{bio}</p></div></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://town.example/news/solar"))
+    assert bio not in doc.paragraphs
+    assert reasons(doc)[bio] == "author-bio"
+    assert len(doc.paragraphs) == 3
