@@ -48,7 +48,10 @@ _UNHINTED_TAGS = frozenset(
 )
 # Blocks that hold one line of text: without evidence of their own they need no block record.
 _TRANSPARENT_TAGS = _HEADING_TAGS | {"p"}
-_TAG_REASONS = {"nav": "nav", "footer": "footer", "aside": "aside", "menu": "nav", "dialog": "popup"}
+# <address> is, by its HTML definition, the contact information of its article or page: a byline or a footer.
+_TAG_REASONS = {
+    "nav": "nav", "footer": "footer", "aside": "aside", "menu": "nav", "dialog": "popup", "address": "byline",
+}  # fmt: skip
 _ROLE_REASONS = {
     "navigation": "nav",
     "banner": "header",

@@ -1480,3 +1480,17 @@ def test_a_box_named_author_bio_is_an_author_box_while_a_posts_author_class_name
     assert bio not in doc.paragraphs
     assert reasons(doc)[bio] == "author-bio"
     assert len(doc.paragraphs) == 3
+
+
+def test_an_address_element_is_a_byline_not_text():
+    body = " ".join(["The old lighthouse keeper's cottage opens as a small museum in the spring."] * 3)
+    html = (
+        "<html><body><article><h1>Lighthouse museum</h1>"
+        "<address>By <a href='/author/dana'>Dana Whitfield</a></address>"
+        f"<p>{body}</p><p>{body.replace('spring', 'summer')}</p></article>"
+        "<footer><address>Harbour Press, 4 Quay Street, Portby</address></footer></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://coast.example/news/lighthouse"))
+    assert len(doc.paragraphs) == 2
+    assert reasons(doc)["By Dana Whitfield"] == "byline"
+    assert values(doc, "author") == [("By Dana Whitfield", "byline")]  # the footer's address names no one
