@@ -750,6 +750,7 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
             "cookie-banner",
         ),
         ("A post shared by The Old Mill (@oldmill)", "widget"),
+        ("Get the latest headlines on your phone with the Harbour Herald app.", "app-prompt"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
@@ -775,6 +776,7 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Lesezeit ist Lebenszeit, sagt die Autorin und lacht.",
         "Folgen Sie uns auf den Gipfel, rief der Bergführer.",
         "The inspectors found an error in the accounts of the harbour board.",
+        "Get the latest updates from the council on the ferry timetable, the mayor said.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
