@@ -1494,3 +1494,17 @@ def test_an_address_element_is_a_byline_not_text():
     assert len(doc.paragraphs) == 2
     assert reasons(doc)["By Dana Whitfield"] == "byline"
     assert values(doc, "author") == [("By Dana Whitfield", "byline")]  # the footer's address names no one
+
+
+def test_a_disclaimer_box_under_the_article_is_not_text():
+    body = " ".join(["The county opened a new cycle path along the old railway line last week."] * 3)
+    note = "Note: links in this article may earn us a commission; our reporters choose what to write about."
+    html = (
+        "<html><body><article><h1>New cycle path</h1>"
+        f"<p>{body}</p><p>{body.replace('last', 'this')}</p><p>{body.replace('county', 'city')}</p>"
+        f"<div class='editorial-disclaimer'><p class='editorial-disclaimer-text'>{note}</p></div>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://county.example/news/cycle-path"))
+    assert note not in doc.paragraphs
+    assert len(doc.paragraphs) == 3
