@@ -55,7 +55,7 @@ from tasks.clean.page_kind import (
     judge_page,
     paywall_cut,
 )
-from tasks.clean.text import byline_line, furniture_line, is_date_label, notice_line
+from tasks.clean.text import byline_line, furniture_line, is_breadcrumb, is_date_label, notice_line
 from tasks.records import Candidate, CleanDocument, Link, RawDocument, RemovedSegment
 
 
@@ -159,6 +159,8 @@ _DATE_LIKE = re.compile(
 _LABELLED_REASONS = frozenset({"related-links", "nav", "tags", "share", "promo", "newsletter", "comments"})
 # RemovedSegments kept per page, and characters kept of each.
 _MAX_REMOVED = 300
+# A section trail is looked for among this many paragraphs opening the body.
+_BREADCRUMB_HEAD = 2
 # Below this much text from the DOM, a JSON-LD articleBody may stand in for it.
 _MIN_DOM_TEXT_CHARS = 200
 # The articleBody replaces the DOM's text when it is this many times longer, or when it is this much longer
@@ -648,6 +650,7 @@ class _Renderer:
             self._drop_promo_lines()
             self._drop_furniture_lines()
             self._drop_bylines()
+            self._drop_breadcrumb()
             self._drop_author_tagline()
             self._drop_after_closing_box()
             self._drop_repeats_and_labels()
@@ -924,6 +927,17 @@ class _Renderer:
         for index in reversed(dropped):
             del self.paragraphs[index]
             del self.labels[index]
+
+    def _drop_breadcrumb(self) -> None:
+        """A section trail opening the body, its links run together with the headline ('Front Page »
+        Transportation » <the headline>'): read with the plain-text cleaner's rule."""
+        for index in range(min(_BREADCRUMB_HEAD, len(self.paragraphs))):
+            text = self.paragraphs[index]
+            if self.labels[index][1] != _HEADING and is_breadcrumb(text):
+                self._record(self.labels[index][0], text, "breadcrumb")
+                del self.paragraphs[index]
+                del self.labels[index]
+                return
 
     def _prose_before(self, index: int) -> bool:
         return any(

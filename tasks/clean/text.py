@@ -571,6 +571,17 @@ def notice_line(text: str) -> str | None:
     return None
 
 
+def is_breadcrumb(text: str) -> bool:
+    """A section trail: 'Home > News > World', 'Front Page » Transport » <the headline>' (three parts at
+    least, every part but the last of one to four words, 25 words in all)."""
+    parts = _CRUMB_SEPARATOR.split(text)
+    return (
+        len(parts) >= 3
+        and all(1 <= len(part.split()) <= 4 for part in parts[:-1])
+        and len(text.split()) <= 25
+    )
+
+
 def byline_line(text: str, names_alone: bool = False) -> tuple[str, list[str]] | None:
     """("byline" | "dateline", author names) when a short line is one, else None.
 
@@ -925,8 +936,7 @@ class _Page:
         if joins >= 2 and (line.words <= 12 or joins >= 3):
             line.reason = "nav" if line.words <= 8 or joins >= 4 else "breadcrumb"
             return True
-        parts = _CRUMB_SEPARATOR.split(line.text)
-        if len(parts) >= 3 and all(1 <= len(part.split()) <= 4 for part in parts[:-1]) and line.words <= 25:
+        if is_breadcrumb(line.text):
             line.reason = "breadcrumb"  # "Home > News > World"
             return True
         return False

@@ -1508,3 +1508,19 @@ def test_a_disclaimer_box_under_the_article_is_not_text():
     doc = clean_html(raw_document(html, "https://county.example/news/cycle-path"))
     assert note not in doc.paragraphs
     assert len(doc.paragraphs) == 3
+
+
+def test_a_section_trail_opening_the_body_is_a_breadcrumb():
+    body = " ".join(["The harbour board approved the new ferry timetable after a long meeting."] * 3)
+    trail = "Front Page » Transport » Harbour board approves new ferry timetable"
+    html = (
+        "<html><body><article>"
+        f"<p><a href='/'>Front Page</a> » <a href='/transport'>Transport</a> » {trail.rsplit('» ', 1)[1]}</p>"
+        f"<p>{body}</p><p>{body.replace('long', 'short')}</p>"
+        "<p>Ticket prices » up by a fifth » from May, the board said, and passes stay the same.</p>"
+        "</article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://harbour.example/transport/ferry"))
+    assert reasons(doc)[trail] == "breadcrumb"
+    assert doc.paragraphs[0] == body
+    assert doc.paragraphs[-1].startswith("Ticket prices")  # further down, arrows are the writer's
