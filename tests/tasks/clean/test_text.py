@@ -753,6 +753,7 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Get the latest headlines on your phone with the Harbour Herald app.", "app-prompt"),
         ("Header image: The old pier at dusk. Credit: Jane Doe", "caption"),
         ("Beitragsbild: Der Hafen im Nebel, Archiv", "caption"),
+        ("Join our Harbour Walkers Facebook group to meet other readers", "promo"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
@@ -780,6 +781,7 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "The inspectors found an error in the accounts of the harbour board.",
         "Get the latest updates from the council on the ferry timetable, the mayor said.",
         "The header image: a question the designers argued about for weeks.",
+        "Join the rowing club's committee, the chairwoman asked the new members.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
