@@ -39,6 +39,7 @@ from tasks.records import RawDocument
         ("While you're here…", "promo"),
         ("Lea también:", "related-links"),
         ("Más noticias", "related-links"),
+        ("hilfreich nicht hilfreich", "promo"),
     ],
 )
 def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:

@@ -754,6 +754,10 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Header image: The old pier at dusk. Credit: Jane Doe", "caption"),
         ("Beitragsbild: Der Hafen im Nebel, Archiv", "caption"),
         ("Join our Harbour Walkers Facebook group to meet other readers", "promo"),
+        ("Follow us: Google News | Instagram | Facebook", "promo"),
+        ("Use este espaço apenas para a comunicação de erros", "promo"),
+        ("Bitte tragen Sie die Sicherheitsabfrage ein", "widget"),
+        ("ZOBACZ WIDEO Trener mówi o nowym sezonie", "related-links"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
@@ -782,6 +786,8 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Get the latest updates from the council on the ferry timetable, the mayor said.",
         "The header image: a question the designers argued about for weeks.",
         "Join the rowing club's committee, the chairwoman asked the new members.",
+        "Zobacz, jak rośnie port na zdjęciach, które zrobiliśmy wczoraj.",
+        "Follow us, the guide said, and keep to the marked path.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
