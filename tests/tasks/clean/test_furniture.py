@@ -40,6 +40,8 @@ from tasks.records import RawDocument
         ("Lea también:", "related-links"),
         ("Más noticias", "related-links"),
         ("hilfreich nicht hilfreich", "promo"),
+        ("Escuchá este artículo", "promo"),
+        ("Erweitern", "promo"),
     ],
 )
 def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:

@@ -758,6 +758,8 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Use este espaço apenas para a comunicação de erros", "promo"),
         ("Bitte tragen Sie die Sicherheitsabfrage ein", "widget"),
         ("ZOBACZ WIDEO Trener mówi o nowym sezonie", "related-links"),
+        ("Der neue Anleger im Hafen von Kiel / picture alliance", "caption"),
+        ("Zum Inhalt springen", "widget"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
@@ -788,6 +790,7 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Join the rowing club's committee, the chairwoman asked the new members.",
         "Zobacz, jak rośnie port na zdjęciach, które zrobiliśmy wczoraj.",
         "Follow us, the guide said, and keep to the marked path.",
+        "The agencies dpa / AFP reported the ferry strike first, the union said.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
