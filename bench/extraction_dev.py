@@ -11,7 +11,6 @@ import argparse
 import gzip
 import hashlib
 import json
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -19,14 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from tasks.clean.html import clean_html
+from tasks.ingest.decode import DecodeError, decode_bytes
 from tasks.records import RawDocument
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "extraction-dev"
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.IGNORECASE)
 
 
 @dataclass
@@ -63,25 +60,14 @@ class Score:
 
 
 def decode(raw: bytes) -> tuple[str, str]:
-    """Bytes to text the way a fetcher would: BOM, then <meta charset>, then charset-normalizer's guess."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", "replace"), "utf-8"
-    match = _META_CHARSET.search(raw[:8192])
-    if match:
-        charset = match.group(1).decode("ascii", "ignore").lower()
-        try:
-            text = raw.decode(charset)
-            return text, charset
-        except (LookupError, UnicodeDecodeError):
-            pass
+    """Bytes to text as the pipeline's reader decodes them (`tasks.ingest.decode`: BOM, a declared charset
+    that decodes cleanly, UTF-8 with a few broken sequences, detection, mojibake repair), so the bench
+    scores what a run would land. Every extractor in the comparison gets this same text."""
     try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(raw).best()
-    if best is not None:
-        return str(best), best.encoding
-    return raw.decode("utf-8", "replace"), "utf-8"
+        decoded = decode_bytes(raw, declared_type="text/html")
+    except DecodeError:
+        return raw.decode("utf-8", "replace"), "utf-8"
+    return decoded.text, decoded.charset
 
 
 def load(data_dir: Path, only: str | None) -> list[Page]:
