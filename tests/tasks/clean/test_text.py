@@ -760,6 +760,8 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("ZOBACZ WIDEO Trener mówi o nowym sezonie", "related-links"),
         ("Der neue Anleger im Hafen von Kiel / picture alliance", "caption"),
         ("Zum Inhalt springen", "widget"),
+        ("MIRA: Vecinos limpian el parque tras la tormenta", "related-links"),
+        ("Leia também: Prefeitura anuncia nova linha de ônibus", "related-links"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
