@@ -42,6 +42,8 @@ from tasks.records import RawDocument
         ("hilfreich nicht hilfreich", "promo"),
         ("Escuchá este artículo", "promo"),
         ("Erweitern", "promo"),
+        ("Related Topics", "related-links"),
+        ("Send any friend a story", "share"),
     ],
 )
 def test_whole_line_labels_are_furniture(line: str, reason: str) -> None:

@@ -762,6 +762,8 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Zum Inhalt springen", "widget"),
         ("MIRA: Vecinos limpian el parque tras la tormenta", "related-links"),
         ("Leia também: Prefeitura anuncia nova linha de ônibus", "related-links"),
+        ("A version of this article appears in print on May 2, 2024, Section B, Page 3.", "footer"),
+        ("Thanks for reading! Subscribe for free to get new posts.", "promo"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
@@ -793,6 +795,7 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Zobacz, jak rośnie port na zdjęciach, które zrobiliśmy wczoraj.",
         "Follow us, the guide said, and keep to the marked path.",
         "The agencies dpa / AFP reported the ferry strike first, the union said.",
+        "This story appeared in print first, the editor said, before it went online.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
