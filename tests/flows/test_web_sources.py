@@ -141,11 +141,11 @@ def test_refresh_revalidates_with_conditional_gets_and_a_changed_page_is_a_new_v
         assert con.execute("SELECT outcome, etag FROM web_urls").fetchall() == [("fetched", '"v2"')]
 
 
-def test_templates_learnt_in_one_batch_apply_to_the_next_while_it_lands(
+def test_templates_learnt_from_earlier_batches_apply_to_the_next_ones(
     httpserver: HTTPServer, tmp_path: Path
 ) -> None:
-    # Batches of two pages of one site: the next batch is extracted while the one before lands, with that
-    # batch's pages counted in as its load counts them, so the line is learnt as soon as five pages show it.
+    # Batches of two pages of one site: each batch's templates count the pages landed before it and its own,
+    # so the line is learnt as soon as five pages show it.
     httpserver.no_handler_status_code = 404
     base = httpserver.url_for("/")
     pitch = "The Ledger has been owned by the Harbour Trust and its readers since 1921."
