@@ -85,7 +85,7 @@ def _any_of(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
 _PROMO_RULES = _promo_rules()
 _PROMO_ANY = _any_of([rule.pattern for _, rule in _PROMO_RULES])
 # Notices run long: lines with these reasons are looked at up to _NOTICE_MAX_CHARS.
-_LONG_REASONS = frozenset({"footer", "disclaimer", "tags"})
+_LONG_REASONS = frozenset({"footer", "disclaimer", "tags", "cookie-banner"})
 _FOOTER_ANY = _any_of([rule.pattern for reason, rule in _PROMO_RULES if reason in _LONG_REASONS])
 # Bylines without markup are looked for among the first and last paragraphs, when short.
 _BYLINE_HEAD = 4

@@ -1524,3 +1524,21 @@ def test_a_section_trail_opening_the_body_is_a_breadcrumb():
     assert reasons(doc)[trail] == "breadcrumb"
     assert doc.paragraphs[0] == body
     assert doc.paragraphs[-1].startswith("Ticket prices")  # further down, arrows are the writer's
+
+
+def test_a_consent_banners_sentences_left_after_the_article_are_dropped_and_reporting_on_cookies_stays():
+    body = " ".join(["The data regulator fined three shopping sites for tracking readers without asking."] * 3)
+    report = "The regulator said the sites set advertising cookies before anyone had clicked a button."
+    banner_de = (
+        "Wir verwenden Cookies, damit die Seite funktioniert. Mit der Nutzung der Seite stimmen Sie der "
+        "Verwendung von Cookies zu."
+    )
+    banner_fr = "Vous pouvez paramétrer les cookies à tout moment depuis le lien en bas de page."
+    html = (
+        "<html><body><article><h1>Fines for tracking</h1>"
+        f"<p>{body}</p><p>{body.replace('three', 'four')}</p><p>{report}</p>"
+        f"</article><div><p>{banner_de}</p><p>{banner_fr}</p></div></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://privacy.example/news/fines"))
+    assert doc.paragraphs[-1] == report
+    assert banner_de not in doc.paragraphs and banner_fr not in doc.paragraphs
