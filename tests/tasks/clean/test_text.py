@@ -764,6 +764,10 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Leia também: Prefeitura anuncia nova linha de ônibus", "related-links"),
         ("A version of this article appears in print on May 2, 2024, Section B, Page 3.", "footer"),
         ("Thanks for reading! Subscribe for free to get new posts.", "promo"),
+        ("Folgt uns gerne auf Instagram, dort gibt es mehr Bilder.", "promo"),
+        ("Mehr Neuigkeiten aus dem Hafen gibt es hier. Follow @hafenblatt", "promo"),
+        ("Die Hafenblatt-App: jetzt kostenlos für iOS und Android!", "app-prompt"),
+        ("Leider hat die Registrierung nicht funktioniert. Bitte überprüfe deine Angaben.", "widget"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
@@ -796,6 +800,8 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "Follow us, the guide said, and keep to the marked path.",
         "The agencies dpa / AFP reported the ferry strike first, the union said.",
         "This story appeared in print first, the editor said, before it went online.",
+        "Der Verein folgt uns auf Schritt und Tritt, sagte der Trainer.",
+        "The ferry app is available for iOS and Android, the company said in a statement today.",
     ],
 )
 def test_sentences_that_look_like_disclaimers_or_asks_stay(line: str) -> None:
