@@ -250,7 +250,7 @@ _NEWSROOM = re.compile(
 _NAME_PARTICLES = frozenset(_WORDS["name-particle"])
 
 _HEADER = re.compile(r"date\s+(?P<date>\d{4}-\d{2}-\d{2})\b\s*(?P<title>.*)$", re.IGNORECASE)
-_LEADING_BULLET = re.compile(r"^(?:[•·▪■●◦‣∙*>-]\s*)+")
+_LEADING_BULLET = re.compile(r"^(?:[•·▪■●◦‣∙*>–—-]\s*)+")
 _ZERO_WIDTH = str.maketrans({"\u200b": None, "\ufeff": None, "\u2060": None, "\u00ad": None})
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]{1,200})\)\s*$")
 _CREDIT_LABEL = re.compile(
