@@ -1542,3 +1542,18 @@ def test_a_consent_banners_sentences_left_after_the_article_are_dropped_and_repo
     doc = clean_html(raw_document(html, "https://privacy.example/news/fines"))
     assert doc.paragraphs[-1] == report
     assert banner_de not in doc.paragraphs and banner_fr not in doc.paragraphs
+
+
+def test_a_medical_disclaimer_closing_the_page_goes_and_the_same_words_in_the_story_stay():
+    body = " ".join(["The county opened a phone line for parents of newborns, staffed by nurses at night."] * 3)
+    story = "The county said the line does not offer medical advice but tells callers where to find it."
+    note = "The Harbour Parents blog does not offer medical advice; ask your doctor about your own child."
+    html = (
+        "<html><body><article><h1>Night line for parents</h1>"
+        f"<p>{body}</p><p>{story}</p><p>{body.replace('night', 'weekends')}</p>"
+        f"<p>{body.replace('nurses', 'midwives')}</p><p>{body.replace('county', 'city')}</p>"
+        f"<p>{body.replace('phone', 'chat')}</p><p>{note}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://parents.example/news/night-line"))
+    assert story in doc.paragraphs
+    assert note not in doc.paragraphs and reasons(doc)[note] == "disclaimer"
