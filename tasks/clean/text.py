@@ -163,7 +163,7 @@ _RULE_PARSES = [_rule_parse(pattern) for _, pattern in _RULES]
 _RULE_LETTERS = [letters for letters, _ in _RULE_PARSES]
 # A rule that may start anywhere ('.{0,120}\ball rights reserved') is tried on every line unless a text it
 # needs is missing from the line: a substring test costs a fraction of running the regex.
-_MIN_GATE_CHARS = 4
+_MIN_GATE_CHARS = 3
 _GATED_RULES = [
     (index, required, re.compile(f"(?P<r{index}>(?:{pattern}))", re.IGNORECASE))
     for index, ((_, pattern), (letters, required)) in enumerate(zip(_RULES, _RULE_PARSES, strict=True))
