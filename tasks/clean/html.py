@@ -675,6 +675,8 @@ class _Renderer:
                 self._keep_run(item)
             elif item.chars <= 80 and (item.flags & TIME or _DATE_LIKE.search(item.text)):
                 self._drop_run(item, "byline")
+            elif item.heading_level and not self.title_seen and self._is_title(item):
+                self._drop_run(item, "title")  # the post's headline above a body block of its own
             else:
                 self._drop_run(item, "low-score")
             return
@@ -1121,6 +1123,8 @@ class _Renderer:
         if position < 0 or not texts:
             return
         text = " ".join(text for text in texts if text)
+        if reason == "footer" and len(text) <= _BYLINE_MAX_CHARS and byline_line(text) is not None:
+            reason = "byline"  # a post footer saying who posted it when: 'Posted by Ada at 07:12 | garden'
         if reason == "caption":
             self._caption(block, text)
         elif reason == "related-links":
