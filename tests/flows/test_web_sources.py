@@ -141,34 +141,43 @@ def test_refresh_revalidates_with_conditional_gets_and_a_changed_page_is_a_new_v
         assert con.execute("SELECT outcome, etag FROM web_urls").fetchall() == [("fetched", '"v2"')]
 
 
-def test_templates_learnt_from_earlier_batches_apply_to_the_next_ones(
-    httpserver: HTTPServer, tmp_path: Path
-) -> None:
-    # Batches of two pages of one site: each batch's templates count the pages landed before it and its own,
-    # so the line is learnt as soon as five pages show it.
+# A line no rule knows as furniture: only the cross-page statistics can tell it is the site's.
+PITCH = "The Ledger has been owned by the Harbour Trust and its readers since 1921."
+
+
+def serve_site_with_a_pitch(httpserver: HTTPServer, topics: list[str]) -> str:
+    """A feed of one site's stories, each page opening with PITCH; returns the feed's URL."""
     httpserver.no_handler_status_code = 404
     base = httpserver.url_for("/")
-    pitch = "The Ledger has been owned by the Harbour Trust and its readers since 1921."
-    topics = ["bridge", "budget", "harbour", "school", "tram", "library", "market", "ferry"]
     for topic in topics:
         html = page(f"The {topic} decision", f"The council decided about the {topic} on Monday.")
         httpserver.expect_request(f"/news/{topic}").respond_with_data(
-            html.replace("<article>", f"<article><p>{pitch}</p>"), content_type="text/html"
+            html.replace("<article>", f"<article><p>{PITCH}</p>"), content_type="text/html"
         )
     items = "".join(f"<item><title>{t}</title><link>{base}news/{t}</link></item>" for t in topics)
     httpserver.expect_request("/feed.xml").respond_with_data(
         f"<rss version='2.0'><channel><title>Ledger</title>{items}</channel></rss>",
         content_type="application/rss+xml",
     )
+    return httpserver.url_for("/feed.xml")
+
+
+def test_templates_learnt_from_earlier_batches_apply_to_the_next_ones(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    # Batches of two pages of one site: each batch's templates count the pages landed before it and its own,
+    # so the line is learnt as soon as five pages show it.
+    topics = ["bridge", "budget", "harbour", "school", "tram", "library", "market", "ferry"]
+    feed = serve_site_with_a_pitch(httpserver, topics)
     db = tmp_path / "w.duckdb"
 
-    news_pipeline(sources=[httpserver.url_for("/feed.xml")], warehouse_path=str(db), allow_private=True,
-                  requests_per_second=50, batch_size=2)  # fmt: skip
+    news_pipeline(sources=[feed], warehouse_path=str(db), allow_private=True, requests_per_second=50,
+                  batch_size=2)  # fmt: skip
 
     with duckdb.connect(str(db), read_only=True) as con:
-        kept = con.execute("SELECT count(*) FROM articles WHERE contains(text, ?)", [pitch]).fetchone()
+        kept = con.execute("SELECT count(*) FROM articles WHERE contains(text, ?)", [PITCH]).fetchone()
         template = con.execute("SELECT count(*) FROM removed_segments WHERE reason = 'template'").fetchone()
-        learnt = con.execute("SELECT pages FROM host_blocks WHERE sample = ?", [pitch]).fetchall()
+        learnt = con.execute("SELECT pages FROM host_blocks WHERE sample = ?", [PITCH]).fetchall()
     # batches 1 and 2 (four pages) keep it; batch 3 counts 4 landed + 2 of its own pages, past five
     assert kept == (4,) and template == (4,)
     assert learnt == [(len(topics),)]
@@ -177,30 +186,16 @@ def test_templates_learnt_from_earlier_batches_apply_to_the_next_ones(
 def test_a_line_every_page_of_a_site_prints_is_learnt_as_its_template(
     httpserver: HTTPServer, tmp_path: Path
 ) -> None:
-    httpserver.no_handler_status_code = 404
-    base = httpserver.url_for("/")
-    # A line no rule knows as furniture: only the cross-page statistics can tell it is the site's.
-    pitch = "The Ledger has been owned by the Harbour Trust and its readers since 1921."
     topics = ["bridge", "budget", "harbour", "school", "tram", "library"]
-    for topic in topics:
-        html = page(f"The {topic} decision", f"The council decided about the {topic} on Monday.")
-        httpserver.expect_request(f"/news/{topic}").respond_with_data(
-            html.replace("<article>", f"<article><p>{pitch}</p>"), content_type="text/html"
-        )
-    items = "".join(f"<item><title>{t}</title><link>{base}news/{t}</link></item>" for t in topics)
-    httpserver.expect_request("/feed.xml").respond_with_data(
-        f"<rss version='2.0'><channel><title>Ledger</title>{items}</channel></rss>",
-        content_type="application/rss+xml",
-    )
+    feed = serve_site_with_a_pitch(httpserver, topics)
     db = tmp_path / "w.duckdb"
 
-    news_pipeline(sources=[httpserver.url_for("/feed.xml")], warehouse_path=str(db), allow_private=True,
-                  requests_per_second=50)  # fmt: skip
+    news_pipeline(sources=[feed], warehouse_path=str(db), allow_private=True, requests_per_second=50)
 
     with duckdb.connect(str(db), read_only=True) as con:
         texts = [text for (text,) in con.execute("SELECT text FROM articles").fetchall()]
         template = con.execute("SELECT count(*) FROM removed_segments WHERE reason = 'template'").fetchone()
-        learnt = con.execute("SELECT pages FROM host_blocks WHERE sample = ?", [pitch]).fetchall()
-    assert len(texts) == len(topics) and not any(pitch in text for text in texts)
+        learnt = con.execute("SELECT pages FROM host_blocks WHERE sample = ?", [PITCH]).fetchall()
+    assert len(texts) == len(topics) and not any(PITCH in text for text in texts)
     assert template == (len(topics),)
     assert learnt == [(len(topics),)]
