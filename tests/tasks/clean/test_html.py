@@ -1532,8 +1532,8 @@ def test_a_consent_banners_sentences_left_after_the_article_are_dropped_and_repo
     body = " ".join(["The data regulator fined three shops for tracking readers without asking."] * 3)
     report = "The regulator said the sites set advertising cookies before anyone had clicked a button."
     banner_de = (
-        "Wir verwenden Cookies, damit die Seite funktioniert. Mit der Nutzung der Seite stimmen Sie der "
-        "Verwendung von Cookies zu."
+        "Wir setzen auf diesem Angebot Cookies ein, damit alles läuft. Wer weiterliest, ist mit der "
+        "Verwendung von Cookies einverstanden."
     )
     banner_fr = "Vous pouvez paramétrer les cookies à tout moment depuis le lien en bas de page."
     html = (

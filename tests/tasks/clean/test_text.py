@@ -768,8 +768,8 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Mehr Neuigkeiten aus dem Hafen gibt es hier. Follow @hafenblatt", "promo"),
         ("Die Hafenblatt-App gibt es gratis für iPhone und Android.", "app-prompt"),
         ("Leider ist die Anmeldung fehlgeschlagen.", "widget"),
-        ("– Anzeige: Dieser Beitrag ist in Zusammenarbeit mit einer Reederei entstanden –", "disclaimer"),
-        ("Editor's note: The disclaimer below covers advertising posts, not this story.", "disclaimer"),
+        ("– Anzeige: Dieser Artikel entstand in Kooperation mit einer Reederei –", "disclaimer"),
+        ("The disclaimer below covers the adverts on this page, not our reporting.", "disclaimer"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
