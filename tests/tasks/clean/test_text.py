@@ -768,7 +768,7 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Mehr Neuigkeiten aus dem Hafen gibt es hier. Follow @hafenblatt", "promo"),
         ("Die Hafenblatt-App gibt es gratis für iPhone und Android.", "app-prompt"),
         ("Leider ist die Anmeldung fehlgeschlagen.", "widget"),
-        ("– Anzeige: Dieser Artikel entstand in Kooperation mit einer Reederei –", "disclaimer"),
+        ("– Werbung: Dieser Text entstand in Kooperation mit einer Reederei –", "disclaimer"),
         ("The disclaimer below covers the adverts on this page, not our reporting.", "disclaimer"),
     ],
 )
