@@ -72,7 +72,9 @@ def test_a_killed_run_is_marked_crashed_and_the_next_run_lands_the_rest(
     tmp_path: Path, seeds_dir: Path
 ) -> None:
     source = tmp_path / "in"
-    make_corpus(source, seeds_dir, 20)
+    # Enough batches that the run is still going when the test takes the file after the first ones land.
+    files = 60
+    make_corpus(source, seeds_dir, files)
     db = tmp_path / "w.duckdb"
     env = dict(
         os.environ,
@@ -119,16 +121,16 @@ def test_a_killed_run_is_marked_crashed_and_the_next_run_lands_the_rest(
         process.wait(timeout=30)
     holder.close()
     assert process.returncode == -signal.SIGKILL, log.read_text()[-2000:]
-    assert 2 <= landed_at_kill < 20, log.read_text()[-2000:]
+    assert 2 <= landed_at_kill < files, log.read_text()[-2000:]
     assert rows(db, "select status from runs") == [("running",)]
 
     summary = news_pipeline(sources=[str(source)], warehouse_path=str(db), batch_size=2)
     assert summary["status"] == "completed"
     assert summary["steps"]["unchanged"] == landed_at_kill
-    assert summary["steps"]["ingested"] == 20 - landed_at_kill
+    assert summary["steps"]["ingested"] == files - landed_at_kill
     assert sorted(status for (status,) in rows(db, "select status from runs")) == ["completed", "crashed"]
-    assert rows(db, "select count(*) from documents") == [(20,)]
-    assert rows(db, "select count(*) from articles") == [(20,)]
+    assert rows(db, "select count(*) from documents") == [(files,)]
+    assert rows(db, "select count(*) from articles") == [(files,)]
     for table, key in KEYS.items():
         assert rows(db, f"select {key}, count(*) from {table} group by all having count(*) > 1") == []
 
