@@ -169,6 +169,8 @@ _BODY_MUCH_LONGER = 3.0
 _BODY_LONGER = 1.5
 _BODY_COVERS = 0.8
 _WORDS = re.compile(r"\w+")
+# A numeric date followed by a time: '3/5/2022 22:41', '12.03.2022, 14:10'.
+_DATE_TIME = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4},?\s+\d{1,2}:\d{2}\b")
 _MARKUP_TAG = re.compile(r"<[^>]*>")
 # A lower-case http(s) scheme, a host (up to the first '/', '?' or '#'), then anything but ';'.
 _PLAIN_URL = re.compile(r"https?://[^/?#\[\]]+(?:[/?#][^;]*)?")
@@ -754,7 +756,9 @@ class _Renderer:
         ):
             self._record(run.position, text, "caption")  # a photo credit (and caption) outside its figure
             return
-        if run.chars <= 80 and not run.is_heading:
+        # (a minor heading holding a name and a numeric date and time is the post's meta line: 'Ana Ruiz
+        # 3/5/2022 22:41' in an <h6>)
+        if run.chars <= 80 and (not run.is_heading or (run.heading_level >= 4 and _DATE_TIME.search(text))):
             if run.flags & TIME and not SENTENCE_END.search(text[-1:]):
                 self._record(run.position, text, "byline")
                 return

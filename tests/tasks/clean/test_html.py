@@ -1574,3 +1574,16 @@ def test_a_themes_post_prefixed_classes_are_read():
     assert len(doc.paragraphs) == 2
     assert reasons(doc)["Jane Doe | Harbour Photo Agency"] == "caption"
     assert reasons(doc)["Share on the harbour board"] == "share"
+
+
+def test_a_minor_heading_holding_a_name_and_a_date_and_time_is_a_byline():
+    body = " ".join(["The city will plant two hundred trees along the river promenade this spring."] * 3)
+    html = (
+        "<html><body><article><h1>Trees for the promenade</h1><h6>Ana Ruiz 3/5/2022 22:41</h6>"
+        f"<p>{body}</p><p>{body.replace('spring', 'autumn')}</p>"
+        "<h4>What the trees will cost</h4>"
+        f"<p>{body.replace('two hundred', 'three hundred')}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://river.example/news/trees"))
+    assert reasons(doc)["Ana Ruiz 3/5/2022 22:41"] == "byline"
+    assert "What the trees will cost" in doc.paragraphs
