@@ -1587,3 +1587,19 @@ def test_a_minor_heading_holding_a_name_and_a_date_and_time_is_a_byline():
     doc = clean_html(raw_document(html, "https://river.example/news/trees"))
     assert reasons(doc)["Ana Ruiz 3/5/2022 22:41"] == "byline"
     assert "What the trees will cost" in doc.paragraphs
+
+
+def test_a_newsletter_box_after_the_story_goes_and_the_same_words_mid_story_stay():
+    body = " ".join(["The river authority will dredge the harbour mouth in March for larger ships."] * 3)
+    story = "Warnings about floods are delivered to your inbox every hour in a storm, the authority said."
+    pitch = "Our harbour briefing: shipping news and analysis, delivered to your inbox every weekday."
+    html = (
+        "<html><body><article><h1>Dredging the harbour</h1>"
+        f"<p>{body}</p><p>{body.replace('March', 'April')}</p><p>{story}</p>"
+        f"<p>{body.replace('larger', 'bigger')}</p><p>{body.replace('river', 'port')}</p>"
+        f"<p>{body.replace('harbour mouth', 'channel')}</p><p>{body.replace('ships', 'ferries')}</p>"
+        f"<p>{pitch}</p></article></body></html>"
+    )
+    doc = clean_html(raw_document(html, "https://port.example/news/dredging"))
+    assert story in doc.paragraphs
+    assert pitch not in doc.paragraphs

@@ -770,6 +770,8 @@ def test_furniture_like_fragments_never_raise(parts: list[str]) -> None:
         ("Leider ist die Anmeldung fehlgeschlagen.", "widget"),
         ("– Werbung: Dieser Text entstand in Kooperation mit einer Reederei –", "disclaimer"),
         ("The disclaimer below covers the adverts on this page, not our reporting.", "disclaimer"),
+        ("You are using an older browser. Update it to see the whole page.", "widget"),
+        ("for-phone-onlyfor-tablet-upfor-desktop-upfor-wide-desktop-up", "widget"),
     ],
 )
 def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str) -> None:
@@ -803,6 +805,8 @@ def test_disclaimers_and_priced_asks_are_furniture_lines(line: str, reason: str)
         "The agencies dpa / AFP reported the ferry strike first, the union said.",
         "This story appeared in print first, the editor said, before it went online.",
         "Der Verein folgt uns auf Schritt und Tritt, sagte der Trainer.",
+        "state-of-the-art",
+        "Phishing emails delivered to your inbox every day look like bank letters, police said.",
         "What do you think? The council asked residents, and most said the tram was too slow.",
         "What do you think? Let us know in the comments below.",  # the writer's own closing line
         "The ferry app is available for iOS and Android, the company said in a statement today.",
