@@ -936,7 +936,7 @@ class _Renderer:
 
     def _drop_breadcrumb(self) -> None:
         """A section trail opening the body, its links run together with the headline ('Front Page »
-        Transportation » <the headline>'): read with the plain-text cleaner's rule."""
+        Council » <the headline>'): read with the plain-text cleaner's rule."""
         for index in range(min(_BREADCRUMB_HEAD, len(self.paragraphs))):
             text = self.paragraphs[index]
             if self.labels[index][1] != _HEADING and is_breadcrumb(text):

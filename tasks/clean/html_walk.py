@@ -228,11 +228,11 @@ def _value_meanings(value: str) -> int:
         return _cache(_VALUE_CACHE, value, _value_meanings(_DIGITS.sub("", value)))
     lowered = value.lower()
     if lowered.startswith(_IGNORED_PREFIXES):
-        if lowered.startswith("author-"):
-            # 'author-jane' is a post's taxonomy, but 'author-bio', 'author-box', 'author-info' are the box
-            # about the writer under the article: that one meaning is read from such a value.
-            return _cache(_VALUE_CACHE, value, _word_meanings(_NOT_LETTER.sub("", lowered)) & _AUTHOR_BIO_BIT)
-        return _cache(_VALUE_CACHE, value, 0)
+        # (a few prefixes keep one meaning: 'author-bio' is the box about the writer, 'author-jane' nothing)
+        kept = next((bits for prefix, bits in _STILL_READ if lowered.startswith(prefix)), 0)
+        if kept:
+            kept &= _word_meanings(_NOT_LETTER.sub("", lowered))
+        return _cache(_VALUE_CACHE, value, kept)
     found = _CLASS_MEANING.get(lowered, 0)
     # (a value without capitals has no camel case to split)
     words = _WORD.findall(_CAMEL_CASE.sub(" ", value).lower() if value != lowered else lowered)
@@ -309,11 +309,15 @@ _UNLESS_WORDS = [
     if group.get("unless_tokens")
 ]
 _FURNITURE_BITS = sum(_MEANING_BITS[name] for name in _HINTS["boilerplate"] if name != "hidden")
-_AUTHOR_BIO_BIT = _MEANING_BITS["author-bio"]
 _POST_CLASSES = frozenset(_HINTS["post_classes"]["markers"])
 # Between a lower-case letter and a capital: 'relatedPosts' reads as 'related Posts'.
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _IGNORED_PREFIXES = tuple(_HINTS["ignored"]["prefixes"])
+_STILL_READ = tuple(
+    (prefix, _MEANING_BITS[name])
+    for prefix, name in _HINTS["ignored"]["still_read"].items()
+    if prefix != "why"
+)
 # Words are runs of letters ('nav' in 'main-nav' and 'nav2', not in 'canvas'); parts count anywhere inside a
 # word ('share' in 'sharebar'), found through an index on their first letters.
 _WORD = re.compile(r"[a-z]+")

@@ -572,7 +572,7 @@ def notice_line(text: str) -> str | None:
 
 
 def is_breadcrumb(text: str) -> bool:
-    """A section trail: 'Home > News > World', 'Front Page » Transport » <the headline>' (three parts at
+    """A section trail: 'Home > News > World', 'Front Page » Council » <the headline>' (three parts at
     least, every part but the last of one to four words, 25 words in all)."""
     parts = _CRUMB_SEPARATOR.split(text)
     return (
