@@ -39,6 +39,7 @@ from pathlib import Path
 
 from tasks.clean.furniture import label_reason
 from tasks.clean.page_kind import PageSignals, judge_page, paywall_cut
+from tasks.clean.rule_gates import gate_fold, rule_gate, rule_parse
 from tasks.records import Candidate, CleanDocument, Link, RawDocument, RemovedSegment
 
 _DATA_DIR = Path(__file__).resolve().parent
@@ -94,80 +95,13 @@ _WORDS = _read_sections("text_words.txt")
 _FURNITURE_REASONS = {f"r{index}": reason for index, (reason, _) in enumerate(_RULES)}
 
 
-def _first_letters(items: list) -> frozenset[str] | None:
-    """The lower-cased characters a parsed regex can start with, or None when it may start with anything."""
-    for position, (op, argument) in enumerate(items):
-        name = str(op)
-        if name == "AT":
-            continue  # ^ and \b consume nothing
-        if name == "LITERAL":
-            return frozenset(chr(argument).lower())
-        if name == "IN":
-            letters: set[str] = set()
-            for kind, value in argument:
-                if str(kind) == "LITERAL":
-                    letters.add(chr(value).lower())
-                elif str(kind) == "RANGE" and value[1] - value[0] <= 64:
-                    letters.update(chr(code).lower() for code in range(value[0], value[1] + 1))
-                else:
-                    return None
-            return frozenset(letters)
-        if name == "BRANCH":
-            found: set[str] = set()
-            for branch in argument[1]:
-                letters_of = _first_letters(list(branch))
-                if letters_of is None:
-                    return None
-                found |= letters_of
-            return frozenset(found)
-        if name == "SUBPATTERN":
-            return _first_letters(list(argument[-1]))
-        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            inner = _first_letters(list(argument[2]))
-            if inner is None or argument[0] >= 1:
-                return inner
-            rest = _first_letters(items[position + 1 :])
-            return None if rest is None else inner | rest
-        return None
-    return None  # the pattern may match the empty string
-
-
-def _required_text(items: list) -> str:
-    """The longest run of literal characters that every match of a parsed regex contains ('' if none is
-    sure): 'all rights reserved' in '.{0,120}\\ball rights reserved\\b'."""
-    best = run = ""
-    for op, argument in items:
-        name = str(op)
-        if name == "LITERAL":
-            run += chr(argument)
-            best = max(best, run, key=len)
-        elif name != "AT":  # (\b and ^ consume nothing: the run goes on)
-            run = ""
-            if name == "SUBPATTERN":
-                best = max(best, _required_text(list(argument[-1])), key=len)
-    return best
-
-
-def _rule_parse(pattern: str) -> tuple[frozenset[str] | None, str]:
-    """The characters a rule can start with (None: any) and the text every match of it contains."""
-    try:
-        import re._parser as re_parser  # the stdlib's own regex parser (Python 3.11+)
-
-        items = list(re_parser.parse(pattern))
-        return _first_letters(items), _required_text(items)
-    except (ImportError, AttributeError, TypeError, ValueError):
-        return None, ""  # without the parser every rule is tried on every line: slower, same result
-
-
-_RULE_PARSES = [_rule_parse(pattern) for _, pattern in _RULES]
-_RULE_LETTERS = [letters for letters, _ in _RULE_PARSES]
-# A rule that may start anywhere ('.{0,120}\ball rights reserved') is tried on every line unless a text it
-# needs is missing from the line: a substring test costs a fraction of running the regex.
-_MIN_GATE_CHARS = 3
+_RULE_LETTERS = [rule_parse(pattern)[0] for _, pattern in _RULES]
+# A rule that may start anywhere ('.{0,120}\ball rights reserved') is tried on every line unless the line
+# lacks every text it needs (rule_gates.py): a substring test costs a fraction of running the regex.
 _GATED_RULES = [
-    (index, required, re.compile(f"(?P<r{index}>(?:{pattern}))", re.IGNORECASE))
-    for index, ((_, pattern), (letters, required)) in enumerate(zip(_RULES, _RULE_PARSES, strict=True))
-    if letters is None and len(required) >= _MIN_GATE_CHARS and required.lower() == required
+    (index, gate, re.compile(f"(?P<r{index}>(?:{pattern}))", re.IGNORECASE))
+    for index, (_, pattern) in enumerate(_RULES)
+    if _RULE_LETTERS[index] is None and (gate := rule_gate(pattern)) is not None
 ]
 _GATED = frozenset(index for index, _, _ in _GATED_RULES)
 
@@ -188,13 +122,13 @@ def _furniture_match(bare: str) -> re.Match[str] | None:
     """The first rule (in file order) that matches the line: its group name is the rule's (`lastgroup`)."""
     match = _furniture_for(bare[:1].lower()).match(bare)
     first = int(match.lastgroup[1:]) if match is not None and match.lastgroup else len(_RULES)
-    lowered = None
-    for index, required, rule in _GATED_RULES:
+    folded = None
+    for index, gate, rule in _GATED_RULES:
         if index >= first:
             break
-        if lowered is None:
-            lowered = bare.lower()
-        if required in lowered:
+        if folded is None:
+            folded = gate_fold(bare)
+        if any(needed in folded for needed in gate):
             gated = rule.match(bare)
             if gated is not None:
                 return gated
@@ -564,9 +498,13 @@ def notice_line(text: str) -> str | None:
     match = _notice_rules().match(bare)
     if match is not None:
         return _FURNITURE_REASONS[match.lastgroup or ""]
-    lowered = bare.lower()
-    for index, required, rule in _GATED_RULES:
-        if _RULES[index][0] in _NOTICE_REASONS and required in lowered and rule.match(bare) is not None:
+    folded = gate_fold(bare)
+    for index, gate, rule in _GATED_RULES:
+        if (
+            _RULES[index][0] in _NOTICE_REASONS
+            and any(needed in folded for needed in gate)
+            and rule.match(bare) is not None
+        ):
             return _RULES[index][0]
     return None
 

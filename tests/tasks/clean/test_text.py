@@ -852,8 +852,8 @@ def test_furniture_match_is_the_first_rule_in_file_order(parts: list[str], joine
 
 def test_rules_that_may_start_anywhere_are_gated_on_the_text_they_need() -> None:
     gates = {text_module._RULES[index][1]: required for index, required, _ in text_module._GATED_RULES}
-    assert gates[r".{0,120}\ball rights reserved\b"] == "all rights reserved"
-    assert gates[r".{0,80}\bnewsletters?\b[^.!?]{0,40}$"] == "newsletter"
+    assert gates[r".{0,120}\ball rights reserved\b"] == ("all rights reserved",)
+    assert gates[r".{0,80}\bnewsletters?\b[^.!?]{0,40}$"] == ("newsletter",)
 
 
 @pytest.mark.parametrize(
