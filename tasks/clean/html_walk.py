@@ -403,6 +403,13 @@ class PageWalker:
                         close_run()
                     continue
                 attributes = node.attributes
+                custom = (kind or parts) and "-" in tag
+                if custom:
+                    # A custom element inside a line of text (or after some) is phrasing content, its default
+                    # display inline: read as a span, its name a hint only of what a line drops inline
+                    # ('<ad-slot>'); '<hl-trusted-source>' around a citation's number is no source credit, nor
+                    # a line break.
+                    custom, tag = tag, "span"
                 if tag == "a" and "href" in attributes and len(attributes) <= 3 and "style" not in attributes:
                     # Fast path for the commonest element: a plain link's text in one C call (links are never
                     # split, and their class names are icons and styling).
@@ -410,7 +417,13 @@ class PageWalker:
                     is_plain = not (rel and "author" in rel) and "hidden" not in attributes
                     if is_plain and self._take_link(node, attributes["href"]):
                         continue
-                if attributes or "-" in tag:
+                if custom:
+                    reason, bonus, is_strong, is_credit = _evidence(custom, attributes)
+                    if reason not in _INLINE_REASONS:
+                        reason, bonus, is_strong, is_credit = (
+                            _evidence(tag, attributes) if attributes else _NO_EVIDENCE
+                        )
+                elif attributes or "-" in tag:
                     reason, bonus, is_strong, is_credit = _evidence(tag, attributes)
                     if reason == "caption" and tag in _HEADING_TAGS and not self._in_figure():
                         reason = None  # a heading outside a figure captions nothing: 'caption-s5' is a style

@@ -1603,3 +1603,42 @@ def test_a_newsletter_box_after_the_story_goes_and_the_same_words_mid_story_stay
     doc = clean_html(raw_document(html, "https://port.example/news/dredging"))
     assert story in doc.paragraphs
     assert pitch not in doc.paragraphs
+
+
+def _article(body: str) -> str:
+    filler = "<p>" + " ".join(
+        ["The survey of the harbour district measured how residents travel to work."] * 3
+    )
+    page = f"<nav><a href='/'>Home</a></nav><article>{filler}</p>{body}{filler}</p></article>"
+    return f"<html><body>{page}</body></html>"
+
+
+def test_a_custom_element_inside_a_sentence_stays_in_it():
+    # Custom elements display inline unless styled: one around a citation's number is part of the line, and
+    # its name ('...-source') names no credit or byline.
+    doc = clean_html(
+        raw_document(
+            _article(
+                "<p>Skin measurements have estimated body fat for decades (<hl-cited-source source='Archive'>"
+                "<a href='https://archive.example/1'>1</a></hl-cited-source>).</p>"
+                "<ul><li>Accuracy varies with the device used (<a href='https://archive.example/3'>3</a>, "
+                "<hl-cited-source source='Archive'><a href='https://archive.example/13'>13</a>"
+                "</hl-cited-source>).</li></ul>"
+            )
+        )
+    )
+    assert "Skin measurements have estimated body fat for decades (1)." in doc.paragraphs
+    assert "Accuracy varies with the device used (3, 13)." in doc.paragraphs
+    assert not [c for c in doc.candidates if c.field == "author" and c.value in ("1", "13")]
+
+
+def test_a_custom_ad_element_inside_a_sentence_is_still_dropped():
+    doc = clean_html(
+        raw_document(
+            _article(
+                "<p>The ferry timetable changes in May <ad-slot>Advertisement</ad-slot> for all routes.</p>"
+            )
+        )
+    )
+    assert "Advertisement" not in doc.text
+    assert "The ferry timetable changes in May" in doc.text
