@@ -116,6 +116,9 @@ _CLOSING_LABELS = frozenset({"related-links", "author-bio", "comments", "share"}
 _CLOSING_FROM = 0.6
 _CLOSING_TAIL_CHARS = 800
 
+# A card with a linked headline and less prose than this is a teaser for another story.
+_TEASER_MAX_GOOD = 500
+_CARD_SHARE_OF_PROSE = 3  # the article around such a card has this many times its prose, or more
 _NEVER_CONTAINER_REASONS = frozenset({"comments", "related-links", "cookie-banner", "popup"})
 # A child holding this share of the chosen block's prose is the article; so is the one child holding the
 # page's only h1 and this share.
@@ -701,7 +704,7 @@ class _Renderer:
             if item.__class__ is Run:
                 self._keep_run(item, is_code=block.tag == "pre")
                 continue
-            reason = item.reason or _link_list_reason(item)
+            reason = item.reason or _link_list_reason(item) or self._card_reason(item)
             if not reason and (reason := _box_label(item, inside=True)):
                 self.closing_box = (len(self.paragraphs), reason)
             if reason:
@@ -712,6 +715,16 @@ class _Renderer:
             if item.tag == "tr" and self._render_row(item):
                 continue
             stack.append((item, 0))
+
+    def _card_reason(self, block: Block) -> str | None:
+        """An <article> inside the article, under a linked headline and with a small part of its prose, is
+        another story's card ('Also read' boxes between paragraphs)."""
+        if block.tag != "article" or not block.linked_headings or block.good >= _TEASER_MAX_GOOD:
+            return None
+        container = self.container
+        if container is None or block is container or container.good < _CARD_SHARE_OF_PROSE * block.good:
+            return None
+        return "related-links"
 
     def _keep_run(self, run: Run, is_code: bool = False) -> None:
         text = run.text

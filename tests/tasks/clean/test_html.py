@@ -1642,3 +1642,31 @@ def test_a_custom_ad_element_inside_a_sentence_is_still_dropped():
     )
     assert "Advertisement" not in doc.text
     assert "The ferry timetable changes in May" in doc.text
+
+
+def test_an_article_card_between_paragraphs_is_another_storys_teaser():
+    card = (
+        "<article class='mini'><header><div class='label'>ALSO READ</div><h4><a href='/economy/rates'>"
+        "Central bank holds rates as inflation cools in the spring</a></h4></header>"
+        "<p class='author'>Dana Whitfield</p></article>"
+    )
+    doc = clean_html(
+        raw_document(_article(f"<p>The port authority published the figures on Monday.</p>{card}"))
+    )
+    assert "Central bank holds rates" not in doc.text
+    assert "The port authority published the figures on Monday." in doc.text
+    assert any(link.url.endswith("/economy/rates") and link.kind == "related" for link in doc.links)
+
+
+def test_a_single_post_under_a_linked_headline_is_kept():
+    # A page that is one short post in an <article> of its own (a review, a note): the card is the text.
+    post = (
+        "<article class='review'><aside><a href='/users/7'>Mrs K Lund <span>2 reviews</span></a></aside>"
+        "<section><h2><a href='/reviews/1'>Quick crossing, friendly crew</a></h2>"
+        "<p>The crossing was quick and the crew friendly; the café on board could open earlier in the day, "
+        "and the timetable at the pier was out of date.</p></section></article>"
+    )
+    reply = "<p>Thank you, we have passed your note to the crew and will update the pier timetable.</p>"
+    page = f"<h1>Review of the harbour ferry</h1><div class='card'>{post}<div>{reply}</div></div>"
+    doc = clean_html(raw_document(f"<html><body><main>{page}</main></body></html>"))
+    assert "The crossing was quick and the crew friendly" in doc.text
