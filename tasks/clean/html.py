@@ -17,7 +17,7 @@ one of these reason codes:
 `paywall` is a teaser's closing subscription prompt and what follows it (tasks/clean/page_kind.py);
 
 `title` is the headline (a candidate, not body text); `notice` a "please enable JavaScript" line;
-`embed` a social-media post's card ("View this post on Instagram");
+`embed` a social-media post's card ("View this post on Instagram") or an embedded player's title line;
 `low-score` is text outside the chosen container;
 `extraction-error` marks a page the cleaner failed on (a bug to report), returned with empty paragraphs.
 Script, style and template text is never text and is not recorded.
@@ -46,6 +46,7 @@ from tasks.clean.html_walk import (
     Run,
     classify_hint,
     is_inside,
+    player_title_reason,
 )
 from tasks.clean.page_kind import (
     ARTICLE,
@@ -595,6 +596,8 @@ class _Renderer:
         self.after_container = False
         # (paragraphs kept before it, reason) of the last author box or comment call met inside the article.
         self.closing_box: tuple[int, str] | None = None
+        # Paragraphs up to here are never a label of the furniture dropped after them.
+        self.labels_kept = 0
 
     def render_page(self, page: Block) -> None:
         container = self.container
@@ -711,6 +714,11 @@ class _Renderer:
                 if reason in _LABELLED_REASONS:
                     self._drop_trailing_labels(reason)
                 self._drop(item, reason)
+                continue
+            if reason := player_title_reason(item):
+                self._drop(item, reason)
+                # (what precedes a player introduced it, or is the article's: no label of a widget after it)
+                self.labels_kept = len(self.labels)
                 continue
             if item.tag == "tr" and self._render_row(item):
                 continue
@@ -1034,7 +1042,7 @@ class _Renderer:
         At the end of the article, nothing follows: only headings and very short lines are dropped.
         """
         for _ in range(2):
-            if not self.labels or self.labels[-1][1] == _PROSE:
+            if not self.labels or self.labels[-1][1] == _PROSE or len(self.labels) <= self.labels_kept:
                 return
             text = self.paragraphs[-1]
             if at_end and self.labels[-1][1] != _HEADING and len(text) > 40:

@@ -99,6 +99,10 @@ _WRAPPER_MIN_GOOD = {"related-links": 1000, "footer": 1000}
 FURNITURE_WEIGHT = 0.75
 # Runs shorter than this (without sentence punctuation) are labels and datelines, not prose.
 _MIN_PROSE_CHARS = 40
+# Players whose title or label sits beside them in a small block of its own (dropped as 'embed').
+_PLAYER_TAGS = frozenset({"iframe", "video", "audio", "embed", "object"})
+_PLAYER_TITLE_MAX_CHARS = 150
+_SENTENCE_CLOSERS = frozenset(".!?…。！？")
 SENTENCE_END = re.compile(r"[.!?…。！？:;]")
 # Longer "links" are usually unclosed <a> tags the parser re-opened around whole paragraphs.
 _MAX_ANCHOR_CHARS = 250
@@ -164,7 +168,7 @@ class Block:
     __slots__ = (
         "tag", "parent", "items", "reason", "bonus", "is_strong", "has_strong", "own_good", "own_bad",
         "good", "bad", "chars", "link_chars", "link_count", "linked_headings", "has_reasons", "score",
-        "depth", "has_blocks", "node", "leaf_text", "position",
+        "depth", "has_blocks", "node", "leaf_text", "position", "embeds",
     )  # fmt: skip
 
     def __init__(self, tag: str, parent: Block | None, reason: str | None, bonus: float, depth: int):
@@ -174,7 +178,7 @@ class Block:
         self.reason = reason
         self.bonus = bonus
         self.depth = depth
-        self.is_strong = self.has_strong = self.has_reasons = self.has_blocks = False
+        self.is_strong = self.has_strong = self.has_reasons = self.has_blocks = self.embeds = False
         self.own_good = self.own_bad = self.good = self.bad = self.score = 0.0
         self.chars = self.link_chars = self.link_count = self.linked_headings = 0
         self.node: LexborNode | None = None  # kept only for boilerplate settled without walking inside
@@ -393,7 +397,9 @@ class PageWalker:
                         parts.append(text)
                     continue
                 if tag in skipped or tag is None or tag[0] == "-":
-                    if tag == "meta" and len(self.body_metas) < 50:
+                    if tag in _PLAYER_TAGS:
+                        self.block.embeds = True
+                    elif tag == "meta" and len(self.body_metas) < 50:
                         self.body_metas.append(node.attributes)  # microdata: itemprop="datePublished" ...
                     if tag != "noscript" or not _holds_a_page(node):
                         continue
@@ -673,6 +679,8 @@ class PageWalker:
                     continue
                 if child.has_reasons:
                     block.has_reasons = True
+                if child.embeds:
+                    block.embeds = True
                 good += child.good
                 bad += child.bad
                 if child.linked_headings and child.good < 500:
@@ -811,6 +819,24 @@ def _element_evidence(tag: str, attributes: dict) -> tuple[str | None, float, bo
             bonus += 0.2
         reason = reason or hint_reason
     return reason, bonus, is_strong, is_credit
+
+
+def player_title_reason(block: Block) -> str | None:
+    """'embed' for a small block holding an embedded player and one headline-like line (its title: 'Watch:
+    the storm reaches the coast', 'Listen to this article'), else None."""
+    if not block.embeds or not 0 < block.chars <= _PLAYER_TITLE_MAX_CHARS or block.is_strong:
+        return None
+    runs = []
+    stack = [block]
+    while stack:
+        for item in stack.pop().items:
+            if item.__class__ is Run:
+                runs.append(item)
+            else:
+                stack.append(item)
+    if len(runs) == 1 and runs[0].text.rstrip("\"'”’»)")[-1:] not in _SENTENCE_CLOSERS:
+        return "embed"
+    return None
 
 
 def _is_tagged_prose(tag: str, text: str, chars: int) -> bool:

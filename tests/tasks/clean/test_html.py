@@ -1670,3 +1670,27 @@ def test_a_single_post_under_a_linked_headline_is_kept():
     page = f"<h1>Review of the harbour ferry</h1><div class='card'>{post}<div>{reply}</div></div>"
     doc = clean_html(raw_document(f"<html><body><main>{page}</main></body></html>"))
     assert "The crossing was quick and the crew friendly" in doc.text
+
+
+def test_an_embedded_players_title_is_dropped_as_embed():
+    player = (
+        "<div class='player'><div class='frame'><iframe src='https://video.example/p/1'></iframe></div>"
+        "<div class='label'>Storm reaches the coast: the first pictures from the harbour</div></div>"
+    )
+    doc = clean_html(
+        raw_document(
+            _article(
+                f"<h2>Ferries stay in port until Friday</h2>{player}<div class='share-bar'>"
+                "<a href='https://social.example/share'>Share</a></div>"
+            )
+        )
+    )
+    assert "Storm reaches the coast" not in doc.text
+    assert reasons(doc)["Storm reaches the coast: the first pictures from the harbour"] == "embed"
+    assert "Ferries stay in port until Friday" in doc.paragraphs  # the article's subheading, not a label
+
+
+def test_a_sentence_beside_a_player_stays():
+    body = "<div><iframe src='https://video.example/p/2'></iframe><p>The mayor opened the new pier.</p></div>"
+    doc = clean_html(raw_document(_article(body)))
+    assert "The mayor opened the new pier." in doc.paragraphs
