@@ -81,6 +81,7 @@ _INLINE_REASONS = frozenset(
         "popup",
         "comments",
         "related-links",
+        "caption",
     }
 )
 # Furniture whatever prose it holds: reader comments, a consent manager, a modal (often a closed one, still in

@@ -1694,3 +1694,18 @@ def test_a_sentence_beside_a_player_stays():
     body = "<div><iframe src='https://video.example/p/2'></iframe><p>The mayor opened the new pier.</p></div>"
     doc = clean_html(raw_document(_article(body)))
     assert "The mayor opened the new pier." in doc.paragraphs
+
+
+def test_a_caption_span_inside_a_paragraph_is_a_caption():
+    # A picture set inline in a paragraph, its caption in a span named for one ('Bildunterschrift' is German
+    # for caption): the caption goes, as a figcaption would, and becomes the image's caption candidate.
+    body = (
+        "<p class='picture'><img src='/img/pier.jpg' alt=''><span class='bildunterschrift'>The new pier at"
+        " dusk (Photo: City of Harbourtown)</span></p>"
+        "<p>The council approved the budget for the pier in March.</p>"
+    )
+    doc = clean_html(raw_document(_article(body)))
+    assert "The new pier at dusk" not in doc.text
+    assert "The council approved the budget for the pier in March." in doc.paragraphs
+    assert reasons(doc)["The new pier at dusk (Photo: City of Harbourtown)"] == "caption"
+    assert [value for value, _ in values(doc, "image_caption")][0].startswith("The new pier at dusk")
