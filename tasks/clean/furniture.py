@@ -35,9 +35,12 @@ def _normalise(text: str) -> str:
     return " ".join(_COUNT.sub("", _EDGES.sub("", text.casefold())).split())
 
 
-def label_reason(text: str) -> str | None:
+def label_reason(text: str, brand_words: frozenset[str] = frozenset()) -> str | None:
     """The removed-segment reason when the whole line is a furniture label ("Schon gelesen?"), or two of
-    them run together ("Bild anzeigen Bild schließen": buttons whose texts the page joins), else None."""
+    them run together ("Bild anzeigen Bild schließen": buttons whose texts the page joins), else None.
+
+    `brand_words` are the site's name in lower case ('wired'): a label may carry it ('More Great WIRED
+    Stories' is the label 'more great stories')."""
     if len(text) > MAX_LABEL_CHARS:
         return None
     labels = _labels()
@@ -46,6 +49,10 @@ def label_reason(text: str) -> str | None:
     if reason is not None or " " not in normalised:
         return reason
     words = normalised.split()
+    if brand_words:
+        unbranded = [word for word in words if word not in brand_words]
+        if 0 < len(unbranded) < len(words) and (reason := labels.get(" ".join(unbranded))) is not None:
+            return reason
     for cut in range(1, len(words)):
         first = labels.get(" ".join(words[:cut]))
         if first is not None and labels.get(" ".join(words[cut:])) is not None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -117,6 +117,8 @@ _CLOSING_LABELS = frozenset({"related-links", "author-bio", "comments", "share"}
 _CLOSING_FROM = 0.6
 _CLOSING_TAIL_CHARS = 800
 
+# Words of a site's name shorter than this ('the', 'la') are no brand to strip from a label.
+_BRAND_MIN_CHARS = 4
 # A card with a linked headline and less prose than this is a teaser for another story.
 _TEASER_MAX_GOOD = 500
 _CARD_SHARE_OF_PROSE = 3  # the article around such a card has this many times its prose, or more
@@ -271,6 +273,8 @@ def _clean(doc: RawDocument) -> CleanDocument:
             # a marked byline that is only a name ('<span class="author">Dana Whitfield')
             authors.append(text)
     renderer = _Renderer(base_url, container, titles, authors)
+    site_names = [candidate.value for _, candidate in ranked if candidate.field == "site_name"]
+    renderer.brand_words = _brand_words(doc.url or base_url, site_names)
     renderer.render_page(page)
     for attributes in walker.body_metas:
         body_meta_candidates(attributes, ranked)
@@ -298,6 +302,20 @@ def _clean(doc: RawDocument) -> CleanDocument:
     )
     cleaned = _document(doc, paragraphs, renderer.removed, renderer.links, order_candidates(ranked), verdict)
     return dataclasses.replace(cleaned, text_evidence=text_evidence) if text_evidence else cleaned
+
+
+def _brand_words(url: str, site_names: list[str]) -> frozenset[str]:
+    """The words naming the site: its host's own label ('wired' of www.wired.com) and the longer words of
+    its declared names (og:site_name ...), lower-cased."""
+    words = {word for name in site_names[:3] for word in _fold(name).split() if len(word) >= _BRAND_MIN_CHARS}
+    try:
+        host = (urlsplit(url).hostname or "") if url else ""
+    except ValueError:  # (a malformed address: '[' without its IPv6 host)
+        host = ""
+    labels = [label for label in host.split(".") if label and label != "www"]
+    if len(labels) >= 2 and len(labels[-2]) >= _BRAND_MIN_CHARS:
+        words.add(labels[-2])
+    return frozenset(words)
 
 
 def _is_linked_prose(run: Run) -> bool:
@@ -598,6 +616,8 @@ class _Renderer:
         self.closing_box: tuple[int, str] | None = None
         # Paragraphs up to here are never a label of the furniture dropped after them.
         self.labels_kept = 0
+        # The site's name, lower-cased words: widget labels carry it ('More Great WIRED Stories').
+        self.brand_words: frozenset[str] = frozenset()
 
     def render_page(self, page: Block) -> None:
         container = self.container
@@ -855,7 +875,7 @@ class _Renderer:
         folds: dict[int, str] = {}
         count = len(self.paragraphs)
         for index, text in enumerate(self.paragraphs):
-            label = label_reason(text) or (
+            label = label_reason(text, self.brand_words) or (
                 label_prefix_reason(text) if index >= _CLOSING_FROM * count else None
             )
             if label is not None:

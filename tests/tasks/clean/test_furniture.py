@@ -112,3 +112,9 @@ def test_two_labels_run_together_are_one_label():
     assert label_reason("Bild anzeigen Bild schließen") == "promo"
     assert label_reason("Rezept drucken Bei Pinterest speichern") == "promo"
     assert label_reason("Bild anzeigen und mehr über die Brücke lesen") is None
+
+
+def test_a_label_carrying_the_sites_name_is_the_label() -> None:
+    assert label_reason("More Great LEDGER Stories", frozenset({"ledger"})) == "related-links"
+    assert label_reason("More Great LEDGER Stories") is None  # without knowing the site's name: no label
+    assert label_reason("Ledger", frozenset({"ledger"})) is None  # the name alone labels nothing

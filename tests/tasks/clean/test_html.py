@@ -1709,3 +1709,18 @@ def test_a_caption_span_inside_a_paragraph_is_a_caption():
     assert "The council approved the budget for the pier in March." in doc.paragraphs
     assert reasons(doc)["The new pier at dusk (Photo: City of Harbourtown)"] == "caption"
     assert [value for value, _ in values(doc, "image_caption")][0].startswith("The new pier at dusk")
+
+
+def test_a_closing_list_under_a_label_with_the_sites_name_goes_with_it():
+    rail = (
+        "<hr><div role='heading' class='heading-h3'>More Great LEDGER Stories</div><ul>"
+        "<li>A mayor <a href='https://www.ledger.example/story/mayor'>goes to Washington</a></li>"
+        "<li>What ports can teach <a href='https://www.ledger.example/story/ports'>about tides</a></li></ul>"
+    )
+    html = _article("<p>The harbour reopened on Friday after the storm passed.</p>")
+    doc = clean_html(
+        raw_document(html.replace("</article>", f"{rail}</article>"), "https://www.ledger.example/x")
+    )
+    assert "goes to Washington" not in doc.text
+    assert "More Great LEDGER Stories" not in doc.text
+    assert "The harbour reopened on Friday after the storm passed." in doc.paragraphs
