@@ -62,6 +62,9 @@ _ROLE_REASONS = {
     "menubar": "nav",
     "dialog": "popup",
     "alertdialog": "popup",
+    # A live message the page shows when something happens: a form's error ('Please enter an email
+    # address'), a status line. Present in the markup, it is a template waiting for its moment.
+    "alert": "notice",
 }
 # A dialog labelled like this is a consent manager (aria-label "Your privacy", "Datenschutz-Einstellungen").
 _CONSENT_WORDS = re.compile(

@@ -1724,3 +1724,17 @@ def test_a_closing_list_under_a_label_with_the_sites_name_goes_with_it():
     assert "goes to Washington" not in doc.text
     assert "More Great LEDGER Stories" not in doc.text
     assert "The harbour reopened on Friday after the storm passed." in doc.paragraphs
+
+
+def test_a_forms_alert_messages_are_no_text():
+    # Error messages waiting in a sign-up form (role="alert") read like sentences; they are notices.
+    form = "".join(
+        f"<p class='form-error' role='alert'><span>{message}</span></p>"
+        for message in (
+            "Please enter an email address that exists and has an @ in it.",
+            "The password must be at least eight characters long and hold a digit.",
+        )
+    )
+    doc = clean_html(raw_document(_article(f"<form>{form}<input name='email'></form>")))
+    assert "Please enter an email address" not in doc.text
+    assert reasons(doc)["Please enter an email address that exists and has an @ in it."] == "notice"
