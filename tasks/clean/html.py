@@ -11,12 +11,13 @@ sections, while boilerplate and link lists inside it are dropped, as are promo l
 one of these reason codes:
 
     nav, header, footer, aside, comments, share, related-links, tags, promo, ad, newsletter,
-    login-prompt, paywall, cookie-banner, popup, embed, notice, author-bio, byline, caption, hidden, title,
-    low-score, extraction-error
+    login-prompt, paywall, cookie-banner, popup, embed, notice, form, author-bio, byline, caption, hidden,
+    title, low-score, extraction-error
 
 `paywall` is a teaser's closing subscription prompt and what follows it (tasks/clean/page_kind.py);
 
-`title` is the headline (a candidate, not body text); `notice` a "please enable JavaScript" line;
+`title` is the headline (a candidate, not body text); `notice` a "please enable JavaScript" line or a
+form's waiting error message (role="alert"); `form` the labels of a form's fields ("Name", "Your comment");
 `embed` a social-media post's card ("View this post on Instagram") or an embedded player's title line;
 `low-score` is text outside the chosen container;
 `extraction-error` marks a page the cleaner failed on (a bug to report), returned with empty paragraphs.

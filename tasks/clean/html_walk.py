@@ -51,6 +51,7 @@ _TRANSPARENT_TAGS = _HEADING_TAGS | {"p"}
 # <address> is, by its HTML definition, the contact information of its article or page: a byline or a footer.
 _TAG_REASONS = {
     "nav": "nav", "footer": "footer", "aside": "aside", "menu": "nav", "dialog": "popup", "address": "byline",
+    "label": "form",
 }  # fmt: skip
 _ROLE_REASONS = {
     "navigation": "nav",
@@ -85,6 +86,7 @@ _INLINE_REASONS = frozenset(
         "comments",
         "related-links",
         "caption",
+        "form",
     }
 )
 # Furniture whatever prose it holds: reader comments, a consent manager, a modal (often a closed one, still in
@@ -373,6 +375,7 @@ class PageWalker:
         self.generation = 0
         self.heading_level = 0
         self.article_depth = 0
+        self.form_depth = 0  # (a form's labels name its fields: 'Name', 'E-mail', 'Your comment')
 
     def walk(self, root: LexborNode) -> Block:
         """Build the block tree under `root` (usually <body>); `self.blocks` lists every block, scored."""
@@ -412,6 +415,8 @@ class PageWalker:
                     if parts:
                         close_run()
                     continue
+                if tag == "label" and not self.form_depth:
+                    tag = "span"  # (outside a form a label is a checklist's line: a recipe's '2 eggs')
                 attributes = node.attributes
                 custom = (kind or parts) and "-" in tag
                 if custom:
@@ -494,6 +499,8 @@ class PageWalker:
                     self.heading_level = int(tag[1])
                 if tag == "article" or is_strong:
                     self.article_depth += 1
+                elif tag == "form":
+                    self.form_depth += 1
                 opened = 0, block
                 break
             else:  # all its children read: close the element
@@ -509,6 +516,8 @@ class PageWalker:
                             self._exit_transparent(data.tag)
                         if data.tag == "article" or data.is_strong:
                             self.article_depth -= 1
+                        elif data.tag == "form":
+                            self.form_depth -= 1
                         finish(data)
                         self.block = data.parent
                 if not stack:

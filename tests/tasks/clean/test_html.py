@@ -1738,3 +1738,18 @@ def test_a_forms_alert_messages_are_no_text():
     doc = clean_html(raw_document(_article(f"<form>{form}<input name='email'></form>")))
     assert "Please enter an email address" not in doc.text
     assert reasons(doc)["Please enter an email address that exists and has an @ in it."] == "notice"
+
+
+def test_a_forms_field_labels_go_and_a_checklists_labels_stay():
+    form = (
+        "<form><p><label for='c'>Your comment</label><textarea id='c'></textarea></p>"
+        "<p><label for='n'>Name (required)</label><input id='n'></p></form>"
+    )
+    checklist = (
+        "<ul><li><label><input type='checkbox'>two eggs, beaten</label></li>"
+        "<li><label><input type='checkbox'>a cup of flour</label></li></ul>"
+    )
+    doc = clean_html(raw_document(_article(checklist + form)))
+    assert "Your comment" not in doc.text and "Name (required)" not in doc.text
+    assert reasons(doc)["Your comment"] == "form"
+    assert "two eggs, beaten" in doc.paragraphs
