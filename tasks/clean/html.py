@@ -199,6 +199,8 @@ _MIN_CAPTION_CHARS = 10
 # the joiners that shape scripts (ZWJ/ZWNJ) stay.
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\xad]")
 _UTF8_NAMES = frozenset({"utf-8", "utf8", "ascii", "us-ascii"})
+# A line that is one start tag ('<img src="..." width="1">'): markup, not text.
+_MARKUP_LINE = re.compile(r"<[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>")
 # Kinds of kept paragraphs, for dropping the headings and labels that introduced dropped furniture.
 _PROSE, _LABEL, _HEADING = 0, 1, 2
 
@@ -761,6 +763,10 @@ class _Renderer:
             self.title_seen = True  # the article's title: a candidate (h1, og:title, ...), not body text
             self.title_position = run.position
             self._record(run.position, text, "title")
+            return
+        if text[0] == "<" and text[-1] == ">" and not is_code and _MARKUP_LINE.fullmatch(text):
+            # an element's markup shown as text: an escaped tracking pixel in a <noscript> of the <head>
+            self._record(run.position, text, "notice")
             return
         if run.flags & BYLINE and run.chars < 200:
             self._record(run.position, text, "byline")

@@ -1753,3 +1753,16 @@ def test_a_forms_field_labels_go_and_a_checklists_labels_stay():
     assert "Your comment" not in doc.text and "Name (required)" not in doc.text
     assert reasons(doc)["Your comment"] == "form"
     assert "two eggs, beaten" in doc.paragraphs
+
+
+def test_markup_escaped_into_the_text_is_no_paragraph():
+    # An escaped tracking pixel in a <noscript> of the <head> is moved into the body as text by the parser.
+    pixel = "&lt;img height='1' width='1' src='https://pixel.example/tr?id=378526515&amp;noscript=1'&gt;"
+    story = " ".join(["The survey of the harbour district measured how residents travel to work."] * 3)
+    body = f"<div class='story'><p>{story}</p><p>The ferry timetable changes in May.</p></div>"
+    doc = clean_html(
+        raw_document(f"<html><head><noscript>{pixel}</noscript></head><body>{body}</body></html>")
+    )
+    assert doc.paragraphs == (story, "The ferry timetable changes in May.")
+    code = clean_html(raw_document(_article("<pre>&lt;img src='logo.png'&gt;</pre>")))
+    assert "<img src='logo.png'>" in code.paragraphs  # markup in a code block is the text
