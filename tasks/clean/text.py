@@ -269,7 +269,9 @@ _HEADING_COST = 15
 # inside an article may span, and how large a run across a rail or menu must be next to the best one.
 _FINAL_REASONS = frozenset({"header", "title", "footer", "cookie-banner"})
 # furniture_labels.txt names reasons the HTML way; a copied page's author box and comments end the article.
-_LABEL_REASONS = {"share": "widget", "notice": "widget", "author-bio": "footer", "comments": "footer"}
+_LABEL_REASONS = {
+    "share": "widget", "notice": "widget", "embed": "widget", "author-bio": "footer", "comments": "footer",
+}  # fmt: skip
 _BYLINE_REASONS = frozenset({"byline", "dateline"})
 _MAX_BREAK_LINES = 8
 _NEIGHBOUR_SHARE = 0.25

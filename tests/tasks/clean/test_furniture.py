@@ -118,3 +118,8 @@ def test_a_label_carrying_the_sites_name_is_the_label() -> None:
     assert label_reason("More Great LEDGER Stories", frozenset({"ledger"})) == "related-links"
     assert label_reason("More Great LEDGER Stories") is None  # without knowing the site's name: no label
     assert label_reason("Ledger", frozenset({"ledger"})) is None  # the name alone labels nothing
+
+
+@pytest.mark.parametrize("line", ["Videobeitrag", "Ende des Videobeitrags", "Ende des Audiobeitrags"])
+def test_markers_around_an_embedded_player_are_embed_labels(line: str) -> None:
+    assert label_reason(line) == "embed"

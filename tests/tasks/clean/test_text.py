@@ -937,3 +937,13 @@ def test_a_byline_with_the_agency_beside_the_author_names_the_author() -> None:
 )
 def test_byline_leads_in_several_languages(line: str, name: str) -> None:
     assert text_module.byline_line(line) == ("byline", [name])
+
+
+@pytest.mark.parametrize("line", ["Image 3 of 9", "Bild 1 von 9", "Foto 2/5", "2 von 17", "4 of 12"])
+def test_gallery_counters_are_widget_lines(line: str) -> None:
+    assert text_module.furniture_line(line) == "widget"
+
+
+@pytest.mark.parametrize("line", ["1/4", "3/4", "Part 2 of 3: the harbour", "2 of the 3 ferries were late"])
+def test_fractions_and_sentences_with_counts_are_no_gallery_counters(line: str) -> None:
+    assert text_module.furniture_line(line) is None
