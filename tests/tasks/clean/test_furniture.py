@@ -123,3 +123,17 @@ def test_a_label_carrying_the_sites_name_is_the_label() -> None:
 @pytest.mark.parametrize("line", ["Videobeitrag", "Ende des Videobeitrags", "Ende des Audiobeitrags"])
 def test_markers_around_an_embedded_player_are_embed_labels(line: str) -> None:
     assert label_reason(line) == "embed"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Der Artikel geht unter der Anzeige weiter", "ad"),
+        ("Poniżej dalsza część artykułu", "ad"),
+        ("L'article continue ci-dessous", "ad"),
+        ("YouTube freischalten", "notice"),
+        ("Load external content", "notice"),
+    ],
+)
+def test_ad_breaks_and_embed_placeholders_in_several_languages(line: str, reason: str) -> None:
+    assert label_reason(line) == reason
