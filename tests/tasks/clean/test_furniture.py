@@ -133,6 +133,8 @@ def test_markers_around_an_embedded_player_are_embed_labels(line: str) -> None:
         ("L'article continue ci-dessous", "ad"),
         ("YouTube freischalten", "notice"),
         ("Load external content", "notice"),
+        ("Diashow starten »", "promo"),
+        ("Pour aller plus loin", "related-links"),
     ],
 )
 def test_ad_breaks_and_embed_placeholders_in_several_languages(line: str, reason: str) -> None:
