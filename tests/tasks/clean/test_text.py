@@ -947,3 +947,16 @@ def test_gallery_counters_are_widget_lines(line: str) -> None:
 @pytest.mark.parametrize("line", ["1/4", "3/4", "Part 2 of 3: the harbour", "2 of the 3 ferries were late"])
 def test_fractions_and_sentences_with_counts_are_no_gallery_counters(line: str) -> None:
     assert text_module.furniture_line(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Updated 2 hours ago", "an hour ago", "Aktualisiert: vor einer Stunde", "hace 2 horas", "Watch Now"],
+)
+def test_relative_timestamps_and_player_buttons_are_widget_lines(line: str) -> None:
+    assert text_module.furniture_line(line) == "widget"
+
+
+@pytest.mark.parametrize("line", ["Hours", "3 days", "Two days ago the council met.", "Updated"])
+def test_units_of_time_alone_or_in_a_sentence_stay(line: str) -> None:
+    assert text_module.furniture_line(line) is None
