@@ -134,6 +134,9 @@ def test_markers_around_an_embedded_player_are_embed_labels(line: str) -> None:
         ("YouTube freischalten", "notice"),
         ("Load external content", "notice"),
         ("Diashow starten »", "promo"),
+        ("Show Caption Hide Caption", "promo"),
+        ("Buy Photo", "promo"),
+        ("Read or Share this story:", "share"),
         ("Pour aller plus loin", "related-links"),
     ],
 )
