@@ -960,3 +960,10 @@ def test_relative_timestamps_and_player_buttons_are_widget_lines(line: str) -> N
 @pytest.mark.parametrize("line", ["Hours", "3 days", "Two days ago the council met.", "Updated"])
 def test_units_of_time_alone_or_in_a_sentence_stay(line: str) -> None:
     assert text_module.furniture_line(line) is None
+
+
+def test_a_newsletter_sent_to_your_inbox_is_a_subscribe_prompt() -> None:
+    assert (
+        text_module.furniture_line("Get the Morning Brief sent directly to your inbox.") == "subscribe-prompt"
+    )
+    assert text_module.furniture_line("The letter was sent to your inbox by mistake, the bank said.") is None
