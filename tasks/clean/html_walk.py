@@ -418,13 +418,13 @@ class PageWalker:
                 if tag == "label" and not self.form_depth:
                     tag = "span"  # (outside a form a label is a checklist's line: a recipe's '2 eggs')
                 attributes = node.attributes
-                custom = (kind or parts) and "-" in tag
-                if custom:
+                custom = tag if "-" in tag and (kind or parts) else None
+                if custom is not None:
                     # A custom element inside a line of text (or after some) is phrasing content, its default
                     # display inline: read as a span, its name a hint only of what a line drops inline
                     # ('<ad-slot>'); '<hl-trusted-source>' around a citation's number is no source credit, nor
                     # a line break.
-                    custom, tag = tag, "span"
+                    tag = "span"
                 if tag == "a" and "href" in attributes and len(attributes) <= 3 and "style" not in attributes:
                     # Fast path for the commonest element: a plain link's text in one C call (links are never
                     # split, and their class names are icons and styling).
@@ -432,7 +432,7 @@ class PageWalker:
                     is_plain = not (rel and "author" in rel) and "hidden" not in attributes
                     if is_plain and self._take_link(node, attributes["href"]):
                         continue
-                if custom:
+                if custom is not None:
                     reason, bonus, is_strong, is_credit = _evidence(custom, attributes)
                     if reason not in _INLINE_REASONS:
                         reason, bonus, is_strong, is_credit = (
